@@ -1,0 +1,35 @@
+using Tusk.Api.Reading;
+using Tusk.Api.Validation;
+
+namespace Tusk.Api;
+
+/// <summary>
+/// The whole front door: read, default, validate. Returns every cluster in the text with all
+/// its problems located at file:line:column; nothing is applied unless none is an error.
+/// </summary>
+public static class ClusterManifest
+{
+    public static IReadOnlyList<CheckedCluster> Check(string text, string file, HostFacts? host = null, bool localRuntime = true)
+    {
+        var result = new List<CheckedCluster>();
+        foreach (var parsed in ManifestReader.Read(text, file))
+        {
+            var cluster = ClusterDefaults.Apply(parsed.Cluster);
+            var problems = new List<Problem>(parsed.Problems);
+            problems.AddRange(ClusterValidator.Validate(cluster, host).Select(parsed.Map.Locate));
+            if (localRuntime)
+            {
+                problems.AddRange(parsed.KubernetesOnlyFields.Select(f =>
+                    parsed.Map.Locate(Problem.Warning(f.Path, $"used on Kubernetes only; the local runtime ignores it because {f.Reason}"))));
+                if (cluster.Spec.Backups is not null)
+                {
+                    problems.Add(parsed.Map.Locate(Problem.Warning("spec.backups", "accepted, but this release of the local runtime does not run pgBackRest yet; no backups will be taken")));
+                }
+            }
+
+            result.Add(new CheckedCluster(cluster, problems));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+
+namespace Tusk.Api;
+
+/// <summary>What the user asks for. Shaped like Crunchy PGO v5's spec so its users feel at home.</summary>
+public sealed class ClusterSpec
+{
+    public int? PostgresVersion { get; set; }
+
+    [KubernetesOnly("the local runtime runs the PostgreSQL binaries installed on this machine")]
+    public string? Image { get; set; }
+
+    [KubernetesOnly("the local runtime needs no registry credentials")]
+    public JsonNode? ImagePullSecrets { get; set; }
+
+    [KubernetesOnly("the local runtime starts no images")]
+    public string? ImagePullPolicy { get; set; }
+
+    /// <summary>The primary endpoint's port; the replicas endpoint listens on the next one.</summary>
+    public int? Port { get; set; }
+
+    public List<InstanceSet>? Instances { get; set; }
+    public PatroniSpec? Patroni { get; set; }
+    public List<UserSpec>? Users { get; set; }
+    public BackupsSpec? Backups { get; set; }
+
+    /// <summary>true stops every instance and keeps the data; false (the default) runs them.</summary>
+    public bool? Shutdown { get; set; }
+
+    [KubernetesOnly("the local runtime has no Kubernetes metadata to propagate")]
+    public JsonNode? Metadata { get; set; }
+}

@@ -1,0 +1,20 @@
+namespace Tusk.Api;
+
+/// <summary>What the runtime observed, written by the reconciler after every cycle.</summary>
+public sealed class ClusterStatus
+{
+    /// <summary>Pending, Creating, Ready, Degraded, Stopped, Failed or Deleting.</summary>
+    public string Phase { get; set; } = ClusterPhases.Pending;
+    public long ObservedGeneration { get; set; }
+    public List<Condition> Conditions { get; set; } = [];
+    public List<InstanceStatus> Instances { get; set; } = [];
+    public string? Primary { get; set; }
+    public Endpoints? Endpoints { get; set; }
+
+    /// <summary>The last problem in plain words, with what to do about it.</summary>
+    public string? LastError { get; set; }
+
+    /// <summary>The sentence the last reconcile cycle ended with (Patroni-style).</summary>
+    public string? LastOutcome { get; set; }
+    public DateTimeOffset? UpdatedAt { get; set; }
+}

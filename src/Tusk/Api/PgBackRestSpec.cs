@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+
+namespace Tusk.Api;
+
+/// <summary>pgBackRest settings in PGO's shape.</summary>
+public sealed class PgBackRestSpec
+{
+    [KubernetesOnly("the local runtime runs the installed pgbackrest")]
+    public string? Image { get; set; }
+
+    public List<PgBackRestRepo>? Repos { get; set; }
+    public Dictionary<string, string>? Global { get; set; }
+    public JsonNode? Manual { get; set; }
+
+    [KubernetesOnly("the local runtime has no Kubernetes metadata to propagate")]
+    public JsonNode? Metadata { get; set; }
+
+    [KubernetesOnly("the local runtime reads no ConfigMaps or Secrets")]
+    public JsonNode? Configuration { get; set; }
+}

@@ -1,0 +1,232 @@
+namespace Tusk.Api.Validation;
+
+/// <summary>
+/// Every rule a defaulted PostgresCluster must satisfy before anything changes. Pure: the
+/// machine is described by <see cref="HostFacts"/>, and all problems are returned at once.
+/// </summary>
+public static class ClusterValidator
+{
+    public const int MaxClusterNameLength = 40;
+    public const int MaxMemberNameLength = 63;
+    private static readonly string[] PasswordTypes = ["AlphaNumeric", "ASCII"];
+
+    public static List<Problem> Validate(PostgresCluster cluster, HostFacts? host = null)
+    {
+        var problems = new List<Problem>();
+        ValidateMetadata(cluster.Metadata, problems);
+        var spec = cluster.Spec;
+        ValidateVersion(spec.PostgresVersion!.Value, host, problems);
+        ValidatePort(spec.Port!.Value, host, problems);
+        ValidateInstances(cluster, problems);
+        ValidatePatroni(spec.Patroni!, TotalReplicas(spec), problems);
+        ValidateParameters(spec.Patroni!.DynamicConfiguration!.Postgresql!, spec.PostgresVersion!.Value, host, problems);
+        ValidateUsers(spec.Users!, problems);
+        ValidateBackups(spec.Backups, problems);
+        return problems;
+    }
+
+    public static int TotalReplicas(ClusterSpec spec) => spec.Instances!.Sum(i => i.Replicas ?? 0);
+
+    private static void ValidateMetadata(ObjectMeta metadata, List<Problem> problems)
+    {
+        if (string.IsNullOrEmpty(metadata.Name))
+        {
+            problems.Add(new Problem("metadata.name", "a name is required, e.g. \"hippo\""));
+        }
+        else if (!Dns1123.IsLabel(metadata.Name) || metadata.Name.Length > MaxClusterNameLength)
+        {
+            problems.Add(new Problem("metadata.name", $"\"{metadata.Name}\" is not a valid cluster name; use at most {MaxClusterNameLength} lowercase letters, digits and '-', starting and ending with a letter or digit"));
+        }
+
+        if (metadata.Namespace is { } ns && (!Dns1123.IsLabel(ns) || ns.Length > 63))
+        {
+            problems.Add(new Problem("metadata.namespace", $"\"{ns}\" is not a valid namespace; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"));
+        }
+    }
+
+    private static void ValidateVersion(int version, HostFacts? host, List<Problem> problems)
+    {
+        if (version is < 11 or > 17)
+        {
+            problems.Add(new Problem("spec.postgresVersion", $"{version} is not a supported PostgreSQL major version; use 11 to 17"));
+        }
+        else if (host is not null && !host.InstalledPostgresVersions.Contains(version))
+        {
+            var installed = host.InstalledPostgresVersions.Count == 0
+                ? "none is installed"
+                : $"installed: {string.Join(", ", host.InstalledPostgresVersions.Order())}";
+            problems.Add(new Problem("spec.postgresVersion", $"PostgreSQL {version} is not installed on this machine ({installed}); install the package postgresql-{version} or set postgresVersion to an installed version"));
+        }
+    }
+
+    private static void ValidatePort(int port, HostFacts? host, List<Problem> problems)
+    {
+        if (port is < 1024 or > 65534)
+        {
+            problems.Add(new Problem("spec.port", $"{port} is outside 1024–65534; the primary endpoint uses this port and the replicas endpoint the next one"));
+            return;
+        }
+
+        foreach (var (p, what) in new[] { (port, "primary"), (port + 1, "replicas") })
+        {
+            if (host is not null && !host.IsPortFree(p))
+            {
+                problems.Add(new Problem("spec.port", $"port {p} (the {what} endpoint) is already in use on 127.0.0.1; choose another spec.port or stop what listens there (`ss -ltnp 'sport = :{p}'` shows it)"));
+            }
+        }
+    }
+
+    private static void ValidateInstances(PostgresCluster cluster, List<Problem> problems)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var instances = cluster.Spec.Instances!;
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var set = instances[i];
+            var path = $"spec.instances[{i}]";
+            if (!Dns1123.IsLabel(set.Name!))
+            {
+                problems.Add(new Problem($"{path}.name", $"\"{set.Name}\" is not a valid instance set name; use lowercase letters, digits and '-', starting and ending with a letter or digit"));
+            }
+            else if (!names.Add(set.Name!))
+            {
+                problems.Add(new Problem($"{path}.name", $"\"{set.Name}\" is used by an earlier instance set; give each set its own name"));
+            }
+            else if ($"{cluster.Metadata.Name}-{set.Name}-{set.Replicas - 1}".Length > MaxMemberNameLength)
+            {
+                problems.Add(new Problem($"{path}.name", $"\"{set.Name}\" is too long: member names \"<cluster>-<set>-<n>\" must fit in {MaxMemberNameLength} characters"));
+            }
+
+            if (set.Replicas < 1)
+            {
+                problems.Add(new Problem($"{path}.replicas", $"{set.Replicas} is too small; an instance set needs at least 1 replica (to stop the cluster, set spec.shutdown: true)"));
+            }
+            else if (set.Replicas > 16)
+            {
+                problems.Add(new Problem($"{path}.replicas", $"{set.Replicas} is more than the 16 instances one set may have"));
+            }
+        }
+    }
+
+    private static void ValidatePatroni(PatroniSpec patroni, int replicas, List<Problem> problems)
+    {
+        var ttl = patroni.LeaderLeaseDurationSeconds!.Value;
+        var loop = patroni.SyncPeriodSeconds!.Value;
+        if (ttl < PatroniTimings.MinimumTtl)
+        {
+            problems.Add(new Problem("spec.patroni.leaderLeaseDurationSeconds", $"{ttl} is too short; Patroni cannot keep a leader with a lease under {PatroniTimings.MinimumTtl} seconds"));
+        }
+        else if (loop < 1)
+        {
+            problems.Add(new Problem("spec.patroni.syncPeriodSeconds", $"{loop} is too short; use at least 1 second"));
+        }
+        else if (!PatroniTimings.From(ttl, loop).CanElectLeader)
+        {
+            problems.Add(new Problem("spec.patroni.syncPeriodSeconds", $"{loop} leaves no time to retry within a {ttl}-second lease (Patroni needs loop_wait + 2 × retry_timeout ≤ ttl with retry_timeout ≥ 1); use at most {ttl - 2}, or raise leaderLeaseDurationSeconds"));
+        }
+
+        if (patroni.SynchronousMode == true && replicas < 2)
+        {
+            problems.Add(Problem.Warning("spec.patroni.synchronousMode", "with a single instance there is no standby to confirm commits; add replicas to protect them"));
+        }
+    }
+
+    private static void ValidateParameters(PostgresqlDynamicConfiguration postgresql, int version, HostFacts? host, List<Problem> problems)
+    {
+        foreach (var (name, value) in postgresql.Parameters!)
+        {
+            var path = $"spec.patroni.dynamicConfiguration.postgresql.parameters.{name}";
+            if (ReservedParameters.Reasons.TryGetValue(name, out var reason))
+            {
+                problems.Add(new Problem(path, $"{name} is set by Tusk and cannot be overridden: {reason}"));
+            }
+            else if (name.Equals("shared_preload_libraries", StringComparison.OrdinalIgnoreCase) && host is not null)
+            {
+                foreach (var library in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (!host.IsLibraryInstalled(version, library.Trim('"')))
+                    {
+                        problems.Add(new Problem(path, $"the library \"{library}\" is not installed for PostgreSQL {version}, so the server would not start; install {DebianPackages.ForLibrary(library.Trim('"'), version)} or remove it from shared_preload_libraries"));
+                    }
+                }
+            }
+        }
+
+        var hba = postgresql.PgHba!;
+        for (var i = 0; i < hba.Count; i++)
+        {
+            if (PgHbaRule.Check(hba[i]) is { } error)
+            {
+                problems.Add(new Problem($"spec.patroni.dynamicConfiguration.postgresql.pg_hba[{i}]", error));
+            }
+        }
+    }
+
+    private static void ValidateUsers(List<UserSpec> users, List<Problem> problems)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < users.Count; i++)
+        {
+            var user = users[i];
+            var path = $"spec.users[{i}]";
+            if (string.IsNullOrEmpty(user.Name))
+            {
+                problems.Add(new Problem($"{path}.name", "a user needs a name"));
+            }
+            else if (!Dns1123.IsLabel(user.Name) || user.Name.Length > 63)
+            {
+                problems.Add(new Problem($"{path}.name", $"\"{user.Name}\" is not a valid user name; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"));
+            }
+            else if (!names.Add(user.Name))
+            {
+                problems.Add(new Problem($"{path}.name", $"\"{user.Name}\" is listed twice; list each user once with all its databases"));
+            }
+            else if (user.Name.StartsWith("tusk-", StringComparison.Ordinal) || user.Name.StartsWith("pg-", StringComparison.Ordinal))
+            {
+                problems.Add(new Problem($"{path}.name", $"\"{user.Name}\" is reserved: names starting with \"tusk-\" or \"pg-\" belong to Tusk and PostgreSQL"));
+            }
+
+            var databases = new HashSet<string>(StringComparer.Ordinal);
+            for (var d = 0; d < user.Databases!.Count; d++)
+            {
+                var db = user.Databases[d];
+                if (db.Length is 0 or > 63 || db.Contains('\0'))
+                {
+                    problems.Add(new Problem($"{path}.databases[{d}]", $"\"{db}\" is not a valid database name; use 1 to 63 characters"));
+                }
+                else if (!databases.Add(db))
+                {
+                    problems.Add(new Problem($"{path}.databases[{d}]", $"\"{db}\" is listed twice for this user"));
+                }
+            }
+
+            if (RoleOptions.Check(user.Options!) is { } error)
+            {
+                problems.Add(new Problem($"{path}.options", error));
+            }
+
+            if (!PasswordTypes.Contains(user.Password!.Type))
+            {
+                problems.Add(new Problem($"{path}.password.type", $"\"{user.Password.Type}\" is not a password type; use AlphaNumeric or ASCII"));
+            }
+        }
+    }
+
+    private static void ValidateBackups(BackupsSpec? backups, List<Problem> problems)
+    {
+        var repos = backups?.Pgbackrest?.Repos ?? [];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < repos.Count; i++)
+        {
+            var name = repos[i].Name;
+            if (name is not ("repo1" or "repo2" or "repo3" or "repo4"))
+            {
+                problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", $"\"{name}\" is not a repository name; use repo1, repo2, repo3 or repo4"));
+            }
+            else if (!names.Add(name))
+            {
+                problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", $"\"{name}\" is listed twice"));
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using System.Text.RegularExpressions;
+
+namespace Tusk.Api.Validation;
+
+/// <summary>Kubernetes' DNS-1123 label rule, which names of clusters, namespaces, instance sets and users follow.</summary>
+public static partial class Dns1123
+{
+    public static bool IsLabel(string value) => Label().IsMatch(value);
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex Label();
+}
