@@ -47,10 +47,12 @@ public static class ClusterDefaults
         spec.Patroni.DynamicConfiguration.Postgresql.Parameters ??= [];
         spec.Patroni.DynamicConfiguration.Postgresql.PgHba ??= [];
 
-        if (spec.Users is null || spec.Users.Count == 0)
+        spec.Users ??= [];
+        if (spec.Users.Count == 0 && cluster.Metadata.Name is { } name && Validation.Dns1123.IsLabel(name))
         {
             // PGO's rule: with no users listed, one user and one database named after the cluster.
-            spec.Users = [new UserSpec { Name = cluster.Metadata.Name, Databases = [cluster.Metadata.Name!] }];
+            // (Without a valid cluster name there is none to copy; validation reports the name once.)
+            spec.Users.Add(new UserSpec { Name = name, Databases = [name] });
         }
 
         foreach (var user in spec.Users)

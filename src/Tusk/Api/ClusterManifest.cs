@@ -16,7 +16,18 @@ public static class ClusterManifest
         {
             var cluster = ClusterDefaults.Apply(parsed.Cluster);
             var problems = new List<Problem>(parsed.Problems);
-            problems.AddRange(ClusterValidator.Validate(cluster, host).Select(parsed.Map.Locate));
+            if (!parsed.IsReadable)
+            {
+                // Not YAML, empty, or not a PostgresCluster: checking defaults against it would only add noise.
+                result.Add(new CheckedCluster(cluster, problems));
+                continue;
+            }
+
+            // A field that could not be read was defaulted; what validation says about it would repeat the first error, wrongly.
+            var unreadable = parsed.Problems.Where(p => p.Severity == Severity.Error).Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+            problems.AddRange(ClusterValidator.Validate(cluster, host)
+                .Where(p => !IsAtOrUnder(p.Path, unreadable))
+                .Select(parsed.Map.Locate));
             if (localRuntime)
             {
                 problems.AddRange(parsed.KubernetesOnlyFields.Select(f =>
@@ -32,4 +43,7 @@ public static class ClusterManifest
 
         return result;
     }
+
+    private static bool IsAtOrUnder(string path, HashSet<string> paths) =>
+        paths.Any(p => p.Length > 0 && (path == p || path.StartsWith(p + ".", StringComparison.Ordinal) || path.StartsWith(p + "[", StringComparison.Ordinal)));
 }

@@ -16,5 +16,6 @@ public sealed class ClusterStatus
 
     /// <summary>The sentence the last reconcile cycle ended with (Patroni-style).</summary>
     public string? LastOutcome { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
     public DateTimeOffset? UpdatedAt { get; set; }
 }

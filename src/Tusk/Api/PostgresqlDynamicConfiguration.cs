@@ -6,5 +6,6 @@ public sealed class PostgresqlDynamicConfiguration
     public Dictionary<string, string>? Parameters { get; set; }
 
     [FieldName("pg_hba")]
+    [System.Text.Json.Serialization.JsonPropertyName("pg_hba")]
     public List<string>? PgHba { get; set; }
 }

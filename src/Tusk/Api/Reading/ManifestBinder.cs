@@ -21,7 +21,12 @@ internal sealed class ManifestBinder(SourceMap map)
     public List<(string Path, string Reason)> KubernetesOnlyFields { get; } = [];
 
     public T Bind<T>(YamlNode node, string path)
-        where T : new() => (T)(BindObject(node, typeof(T), path) ?? new T());
+        where T : new()
+    {
+        // The root has a place too, so a problem with a field that was never written (metadata.name) still gets a line.
+        map.Add(path, (int)node.Start.Line, (int)node.Start.Column);
+        return (T)(BindObject(node, typeof(T), path) ?? new T());
+    }
 
     private object? Bind(YamlNode node, Type type, string path)
     {
@@ -77,7 +82,11 @@ internal sealed class ManifestBinder(SourceMap map)
         var properties = FieldsOf(type);
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (Key(keyNode, path) is not { } key)
+            {
+                continue;
+            }
+
             var childPath = path.Length == 0 ? key : $"{path}.{key}";
             if (!properties.TryGetValue(key, out var property))
             {
@@ -90,9 +99,16 @@ internal sealed class ManifestBinder(SourceMap map)
                 continue;
             }
 
-            var value = Bind(valueNode, property.PropertyType, childPath);
+            MarkBlockValue(childPath, keyNode, valueNode);
+
+            // A field written empty ("spec:") keeps its initial value: null, or an empty object for metadata and spec.
+            if (Bind(valueNode, property.PropertyType, childPath) is not { } value)
+            {
+                continue;
+            }
+
             property.SetValue(instance, value);
-            if (value is not null && property.GetCustomAttribute<KubernetesOnlyAttribute>() is { } only)
+            if (property.GetCustomAttribute<KubernetesOnlyAttribute>() is { } only)
             {
                 KubernetesOnlyFields.Add((childPath, only.Reason));
             }
@@ -113,8 +129,14 @@ internal sealed class ManifestBinder(SourceMap map)
         var itemType = listType.GetGenericArguments()[0];
         for (var i = 0; i < sequence.Children.Count; i++)
         {
-            var item = Bind(sequence.Children[i], itemType, $"{path}[{i}]");
-            if (item is not null)
+            if (IsNull(sequence.Children[i]))
+            {
+                map.Add($"{path}[{i}]", (int)sequence.Children[i].Start.Line, (int)sequence.Children[i].Start.Column);
+                Problems.Add(new Problem($"{path}[{i}]", "this list item is empty; write its value after the '-' or remove the line"));
+                continue;
+            }
+
+            if (Bind(sequence.Children[i], itemType, $"{path}[{i}]") is { } item)
             {
                 list.Add(item);
             }
@@ -135,8 +157,13 @@ internal sealed class ManifestBinder(SourceMap map)
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (Key(keyNode, path) is not { } key)
+            {
+                continue;
+            }
+
             var childPath = $"{path}.{key}";
+            MarkBlockValue(childPath, keyNode, valueNode);
             map.Add(childPath, (int)valueNode.Start.Line, (int)valueNode.Start.Column);
             if (Scalar(valueNode, childPath, "a single value (string, number or boolean)") is { } scalar)
             {
@@ -158,10 +185,39 @@ internal sealed class ManifestBinder(SourceMap map)
         var value = scalar.Style is ScalarStyle.Plain ? parse(scalar.Value ?? "") : null;
         if (value is null)
         {
-            Problems.Add(new Problem(path, $"expected {expected}, got {Describe(node)}"));
+            var hint = scalar.Style is not ScalarStyle.Plain && parse(scalar.Value ?? "") is not null
+                ? $"; write it without quotes: {scalar.Value}"
+                : "";
+            Problems.Add(new Problem(path, $"expected {expected}, got {Describe(node)}{hint}"));
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// A value written on the lines below its key (a block mapping or list) is located at its key:
+    /// "backups:" is where a problem with all of spec.backups belongs, not the first line inside it.
+    /// A value on the key's own line is located at the value itself, which names what is wrong.
+    /// </summary>
+    private void MarkBlockValue(string path, YamlNode keyNode, YamlNode valueNode)
+    {
+        if (valueNode.Start.Line > keyNode.Start.Line)
+        {
+            map.Add(path, (int)keyNode.Start.Line, (int)keyNode.Start.Column);
+        }
+    }
+
+    /// <summary>A mapping key, which must be a plain name; a list or mapping used as a key is reported.</summary>
+    private string? Key(YamlNode keyNode, string path)
+    {
+        if (keyNode is YamlScalarNode scalar)
+        {
+            return scalar.Value ?? "";
+        }
+
+        var location = new SourceLocation(map.File, (int)keyNode.Start.Line, (int)keyNode.Start.Column);
+        Problems.Add(new Problem(path, $"a key must be a name, got {Describe(keyNode)}; write \"name: value\"", Severity.Error, location));
+        return null;
     }
 
     private YamlScalarNode? Scalar(YamlNode node, string path, string expected)
@@ -178,7 +234,7 @@ internal sealed class ManifestBinder(SourceMap map)
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" };
 
-    private static string Describe(YamlNode node) => node switch
+    internal static string Describe(YamlNode node) => node switch
     {
         YamlScalarNode { Style: ScalarStyle.Plain } s => s.Value ?? "null",
         YamlScalarNode s => $"\"{s.Value}\"",
@@ -190,7 +246,7 @@ internal sealed class ManifestBinder(SourceMap map)
     /// <summary>Free-form sub-trees (affinity, volume claims ...) kept as JSON, with YAML 1.2 core scalar typing.</summary>
     internal static JsonNode? ToJson(YamlNode node) => node switch
     {
-        YamlMappingNode m => new JsonObject(m.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? "", ToJson(c.Value)))),
+        YamlMappingNode m => new JsonObject(m.Children.Select(c => KeyValuePair.Create(c.Key is YamlScalarNode k ? k.Value ?? "" : c.Key.ToString(), ToJson(c.Value)))),
         YamlSequenceNode s => new JsonArray(s.Children.Select(ToJson).ToArray()),
         YamlScalarNode s when IsNull(s) => null,
         YamlScalarNode { Style: ScalarStyle.Plain } s when long.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),

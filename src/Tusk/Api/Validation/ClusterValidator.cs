@@ -33,9 +33,13 @@ public static class ClusterValidator
         {
             problems.Add(new Problem("metadata.name", "a name is required, e.g. \"hippo\""));
         }
-        else if (!Dns1123.IsLabel(metadata.Name) || metadata.Name.Length > MaxClusterNameLength)
+        else if (!Dns1123.IsLabel(metadata.Name))
         {
             problems.Add(new Problem("metadata.name", $"\"{metadata.Name}\" is not a valid cluster name; use at most {MaxClusterNameLength} lowercase letters, digits and '-', starting and ending with a letter or digit"));
+        }
+        else if (metadata.Name.Length > MaxClusterNameLength)
+        {
+            problems.Add(new Problem("metadata.name", $"\"{metadata.Name}\" is {metadata.Name.Length} characters long; use at most {MaxClusterNameLength}, so that member and service names derived from it stay within Kubernetes' 63"));
         }
 
         if (metadata.Namespace is { } ns && (!Dns1123.IsLabel(ns) || ns.Length > 63))
@@ -63,7 +67,7 @@ public static class ClusterValidator
     {
         if (port is < 1024 or > 65534)
         {
-            problems.Add(new Problem("spec.port", $"{port} is outside 1024–65534; the primary endpoint uses this port and the replicas endpoint the next one"));
+            problems.Add(new Problem("spec.port", $"{port} is outside 1024–65534; choose a port in that range (the primary endpoint uses it and the replicas endpoint the next one)"));
             return;
         }
 
@@ -92,9 +96,9 @@ public static class ClusterValidator
             {
                 problems.Add(new Problem($"{path}.name", $"\"{set.Name}\" is used by an earlier instance set; give each set its own name"));
             }
-            else if ($"{cluster.Metadata.Name}-{set.Name}-{set.Replicas - 1}".Length > MaxMemberNameLength)
+            else if ($"{cluster.Metadata.Name}-{set.Name}-{Math.Max(0, set.Replicas!.Value - 1)}" is { Length: > MaxMemberNameLength } member)
             {
-                problems.Add(new Problem($"{path}.name", $"\"{set.Name}\" is too long: member names \"<cluster>-<set>-<n>\" must fit in {MaxMemberNameLength} characters"));
+                problems.Add(new Problem($"{path}.name", $"\"{set.Name}\" is too long: member names \"<cluster>-<set>-<n>\" must fit in {MaxMemberNameLength} characters, and \"{member}\" has {member.Length}; shorten the set name"));
             }
 
             if (set.Replicas < 1)
@@ -103,7 +107,7 @@ public static class ClusterValidator
             }
             else if (set.Replicas > 16)
             {
-                problems.Add(new Problem($"{path}.replicas", $"{set.Replicas} is more than the 16 instances one set may have"));
+                problems.Add(new Problem($"{path}.replicas", $"{set.Replicas} is more than the 16 instances one set may have; use 1 to 16, or add another instance set"));
             }
         }
     }
@@ -114,7 +118,7 @@ public static class ClusterValidator
         var loop = patroni.SyncPeriodSeconds!.Value;
         if (ttl < PatroniTimings.MinimumTtl)
         {
-            problems.Add(new Problem("spec.patroni.leaderLeaseDurationSeconds", $"{ttl} is too short; Patroni cannot keep a leader with a lease under {PatroniTimings.MinimumTtl} seconds"));
+            problems.Add(new Problem("spec.patroni.leaderLeaseDurationSeconds", $"{ttl} is too short; Patroni cannot keep a leader with a lease under {PatroniTimings.MinimumTtl} seconds, so use at least {PatroniTimings.MinimumTtl} (the default is {ClusterDefaults.LeaderLeaseDurationSeconds})"));
         }
         else if (loop < 1)
         {
@@ -142,11 +146,13 @@ public static class ClusterValidator
             }
             else if (name.Equals("shared_preload_libraries", StringComparison.OrdinalIgnoreCase) && host is not null)
             {
-                foreach (var library in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                // Written as in postgresql.conf: "pgaudit, pg_cron" or with each name quoted.
+                foreach (var entry in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
-                    if (!host.IsLibraryInstalled(version, library.Trim('"')))
+                    var library = entry.Trim('"', '\'');
+                    if (library.Length > 0 && !host.IsLibraryInstalled(version, library))
                     {
-                        problems.Add(new Problem(path, $"the library \"{library}\" is not installed for PostgreSQL {version}, so the server would not start; install {DebianPackages.ForLibrary(library.Trim('"'), version)} or remove it from shared_preload_libraries"));
+                        problems.Add(new Problem(path, $"the library \"{library}\" is not installed for PostgreSQL {version}, so the server would not start; install {DebianPackages.ForLibrary(library, version)} or remove it from shared_preload_libraries"));
                     }
                 }
             }
@@ -171,7 +177,7 @@ public static class ClusterValidator
             var path = $"spec.users[{i}]";
             if (string.IsNullOrEmpty(user.Name))
             {
-                problems.Add(new Problem($"{path}.name", "a user needs a name"));
+                problems.Add(new Problem($"{path}.name", "a user needs a name, e.g. \"hippo\""));
             }
             else if (!Dns1123.IsLabel(user.Name) || user.Name.Length > 63)
             {
@@ -183,20 +189,21 @@ public static class ClusterValidator
             }
             else if (user.Name.StartsWith("tusk-", StringComparison.Ordinal) || user.Name.StartsWith("pg-", StringComparison.Ordinal))
             {
-                problems.Add(new Problem($"{path}.name", $"\"{user.Name}\" is reserved: names starting with \"tusk-\" or \"pg-\" belong to Tusk and PostgreSQL"));
+                problems.Add(new Problem($"{path}.name", $"\"{user.Name}\" is reserved: names starting with \"tusk-\" or \"pg-\" belong to Tusk's own roles; choose another name"));
             }
 
             var databases = new HashSet<string>(StringComparer.Ordinal);
             for (var d = 0; d < user.Databases!.Count; d++)
             {
                 var db = user.Databases[d];
-                if (db.Length is 0 or > 63 || db.Contains('\0'))
+                // PostgreSQL silently truncates a name to 63 bytes (not characters), so a longer one would create another database.
+                if (db.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(db) > 63 || db.Contains('\0'))
                 {
-                    problems.Add(new Problem($"{path}.databases[{d}]", $"\"{db}\" is not a valid database name; use 1 to 63 characters"));
+                    problems.Add(new Problem($"{path}.databases[{d}]", $"\"{db}\" is not a valid database name; use 1 to 63 bytes"));
                 }
                 else if (!databases.Add(db))
                 {
-                    problems.Add(new Problem($"{path}.databases[{d}]", $"\"{db}\" is listed twice for this user"));
+                    problems.Add(new Problem($"{path}.databases[{d}]", $"\"{db}\" is listed twice for this user; list it once"));
                 }
             }
 
@@ -219,13 +226,17 @@ public static class ClusterValidator
         for (var i = 0; i < repos.Count; i++)
         {
             var name = repos[i].Name;
-            if (name is not ("repo1" or "repo2" or "repo3" or "repo4"))
+            if (name is null)
+            {
+                problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", "a repository needs a name; use repo1, repo2, repo3 or repo4"));
+            }
+            else if (name is not ("repo1" or "repo2" or "repo3" or "repo4"))
             {
                 problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", $"\"{name}\" is not a repository name; use repo1, repo2, repo3 or repo4"));
             }
             else if (!names.Add(name))
             {
-                problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", $"\"{name}\" is listed twice"));
+                problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", $"\"{name}\" is listed twice; give each repository its own name"));
             }
         }
     }

@@ -22,6 +22,6 @@ public static class PgHbaRule
         }
 
         var method = Methods.Contains(fields[methodIndex]) ? fields[methodIndex] : fields.Length > methodIndex + 1 ? fields[methodIndex + 1] : fields[methodIndex];
-        return Methods.Contains(method) ? null : $"\"{line}\" names no known authentication method; use one of {string.Join(", ", Methods)}";
+        return Methods.Contains(method) ? null : $"\"{line}\" names no known authentication method (\"{method}\"); use one of {string.Join(", ", Methods)}";
     }
 }

@@ -15,6 +15,7 @@ public sealed record Problem(string Path, string Message, Severity Severity = Se
     {
         var where = Location is null ? "" : $"{Location}: ";
         var kind = Severity == Severity.Warning ? "warning: " : "";
-        return $"{where}{kind}{Path}: {Message}";
+        var what = Path.Length == 0 ? "" : $"{Path}: ";
+        return $"{where}{kind}{what}{Message}";
     }
 }

@@ -28,9 +28,10 @@ public static partial class RoleOptions
             var flag = word.StartsWith("NO", StringComparison.Ordinal) && Flags.Contains(word[2..]) ? word[2..] : word;
             if (Flags.Contains(flag))
             {
-                if (seen.TryGetValue(flag, out var earlier) && earlier != word)
+                // PostgreSQL refuses any attribute given twice ("conflicting or redundant options").
+                if (seen.TryGetValue(flag, out var earlier))
                 {
-                    return $"{earlier} and {word} contradict each other; keep one";
+                    return earlier == word ? $"{word} is given twice; keep one" : $"{earlier} and {word} contradict each other; keep one";
                 }
 
                 seen[flag] = word;
@@ -44,13 +45,24 @@ public static partial class RoleOptions
                     return $"CONNECTION LIMIT needs a whole number ≥ -1, got {tokens[i + 2]}";
                 }
 
+                if (!seen.TryAdd("CONNECTION LIMIT", word))
+                {
+                    return "CONNECTION LIMIT is given twice; keep one";
+                }
+
                 i += 2;
                 continue;
             }
 
+            // A lone "'" is not a literal: spliced into CREATE ROLE it would open a string that swallows what follows.
             if (word == "VALID" && i + 2 < tokens.Count && tokens[i + 1].Equals("UNTIL", StringComparison.OrdinalIgnoreCase)
-                && tokens[i + 2].StartsWith('\'') && tokens[i + 2].EndsWith('\''))
+                && tokens[i + 2].Length >= 2 && tokens[i + 2].StartsWith('\'') && tokens[i + 2].EndsWith('\''))
             {
+                if (!seen.TryAdd("VALID UNTIL", word))
+                {
+                    return "VALID UNTIL is given twice; keep one";
+                }
+
                 i += 2;
                 continue;
             }

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Tusk.Runtime.Local.Agent;
+
+namespace Tusk.Cli.Commands;
+
+/// <summary>`tusk agent start|stop|status|run`: the local runtime's daemon (the CLI also starts it on demand).</summary>
+public static class AgentCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var start = new Command("start", "Start the agent in the background");
+        start.SetAction(async (_, cancel) =>
+        {
+            using var agent = await context.AgentAsync(cancel);
+            if (agent is null)
+            {
+                return ExitCodes.Failed;
+            }
+
+            await context.Out.WriteLineAsync($"agent running (state directory {context.Home.Root})");
+            return ExitCodes.Ok;
+        });
+
+        var all = new Option<bool>("--all") { Description = "Also stop every cluster and etcd (data is kept; the next start brings them back)" };
+        var stop = new Command("stop", "Stop the agent; clusters keep running unless --all") { all };
+        stop.SetAction(async (result, cancel) =>
+        {
+            using var agent = new AgentClient(context.Home);
+            if (!await agent.IsRunningAsync(cancel))
+            {
+                await context.Out.WriteLineAsync("agent is not running");
+                return ExitCodes.Ok;
+            }
+
+            var response = await agent.ShutdownAsync(result.GetValue(all), cancel);
+            await context.Out.WriteLineAsync(response.Message);
+            return response.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+
+        var status = new Command("status", "Say whether the agent runs");
+        status.SetAction(async (_, cancel) =>
+        {
+            using var agent = new AgentClient(context.Home);
+            var running = await agent.IsRunningAsync(cancel);
+            await context.Out.WriteLineAsync(running
+                ? $"agent running, pid {File.ReadAllText(context.Home.AgentPidFile).Trim()}, state directory {context.Home.Root}, log {context.Home.AgentLog}"
+                : $"agent not running (state directory {context.Home.Root})");
+            return running ? ExitCodes.Ok : ExitCodes.NotFound;
+        });
+
+        var run = new Command("run", "Run the agent in the foreground (what `start` runs)");
+        run.SetAction(async (_, cancel) =>
+        {
+            await AgentHost.RunAsync(context.Home, cancel);
+            return ExitCodes.Ok;
+        });
+
+        return new Command("agent", "Manage the local agent") { start, stop, status, run };
+    }
+}

@@ -1,0 +1,30 @@
+using Tusk.Api;
+
+namespace Tusk.Cli.Commands;
+
+/// <summary>The keys Crunchy PGO puts in a user's Secret (user, password, dbname, host, port, uri, jdbc-uri), computed for the local runtime.</summary>
+public static class ConnectionDetails
+{
+    public const string Hidden = "<hidden>";
+
+    public static Dictionary<string, string> For(PostgresCluster cluster, UserSpec user, string password, string caFile, bool showPassword)
+    {
+        var database = user.Databases is { Count: > 0 } d ? d[0] : "postgres";
+        const string host = "127.0.0.1";
+        var port = cluster.Spec.Port!.Value;
+        var shown = showPassword ? password : Hidden;
+        var secret = showPassword ? Uri.EscapeDataString(password) : Hidden;
+        var tls = $"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(caFile)}";
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["user"] = user.Name!,
+            ["password"] = shown,
+            ["dbname"] = database,
+            ["host"] = host,
+            ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["uri"] = $"postgresql://{Uri.EscapeDataString(user.Name!)}:{secret}@{host}:{port}/{Uri.EscapeDataString(database)}?{tls}",
+            ["jdbc-uri"] = $"jdbc:postgresql://{host}:{port}/{Uri.EscapeDataString(database)}?user={Uri.EscapeDataString(user.Name!)}&password={secret}&sslmode=verify-full&sslrootcert={Uri.EscapeDataString(caFile)}",
+            ["ca"] = caFile,
+        };
+    }
+}

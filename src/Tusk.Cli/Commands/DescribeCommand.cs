@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Tusk.Api;
+using Tusk.Cli.Output;
+using Tusk.Runtime.Local;
+
+namespace Tusk.Cli.Commands;
+
+/// <summary>`tusk describe cluster NAME`: members, endpoints, users, conditions and the last error, for people.</summary>
+public static class DescribeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The cluster's name" };
+        var ns = Options.Namespace();
+        var output = Options.Output();
+        var cluster = new Command("cluster", "Show a cluster in detail") { name, ns, output };
+        cluster.Aliases.Add("pgc");
+        cluster.SetAction((result, cancel) => RunAsync(context, result.GetValue(ns)!, result.GetValue(name)!, result.GetValue(output)!, cancel));
+        return new Command("describe", "Show a resource in detail") { cluster };
+    }
+
+    public static async Task<int> RunAsync(CliContext context, string ns, string name, string format, CancellationToken cancel)
+    {
+        using var agent = await context.AgentAsync(cancel);
+        if (agent is null)
+        {
+            return ExitCodes.Failed;
+        }
+
+        var cluster = await ClusterLookup.FindAsync(context, agent, ns, name, cancel);
+        if (cluster is null)
+        {
+            return ExitCodes.NotFound;
+        }
+
+        if (OutputFormat.TryWriteStructured(context.Out, format, cluster))
+        {
+            return ExitCodes.Ok;
+        }
+
+        Write(context.Out, cluster, context.Home);
+        return ExitCodes.Ok;
+    }
+
+    public static void Write(TextWriter o, PostgresCluster cluster, TuskHome home)
+    {
+        var spec = cluster.Spec;
+        var status = cluster.Status;
+        var patroni = spec.Patroni!;
+        o.WriteLine($"Name:        {cluster.Metadata.Name}");
+        o.WriteLine($"Namespace:   {cluster.Metadata.Namespace}");
+        o.WriteLine($"Phase:       {status?.Phase ?? ClusterPhases.Pending}");
+        o.WriteLine($"Primary:     {status?.Primary ?? "-"}");
+        o.WriteLine($"Endpoints:   primary (read-write) 127.0.0.1:{spec.Port}   replicas (read-only) 127.0.0.1:{spec.Port + 1}");
+        o.WriteLine($"PostgreSQL:  {spec.PostgresVersion}   TLS on (CA {home.CaCertificate})");
+        o.WriteLine($"Patroni:     lease {patroni.LeaderLeaseDurationSeconds}s, loop {patroni.SyncPeriodSeconds}s, synchronous mode {(patroni.SynchronousMode == true ? "on" : "off")}");
+        if (spec.Shutdown == true)
+        {
+            o.WriteLine("Shutdown:    true (instances stopped, data kept)");
+        }
+
+        o.WriteLine();
+        o.WriteLine("Members:");
+        Table.Write(o, ["NAME", "SET", "ROLE", "STATE", "TIMELINE", "LAG", "PORT", "PID"], (status?.Instances ?? []).Select(i => (IReadOnlyList<string>)
+        [
+            i.Name, i.InstanceSet, i.Role, i.State, i.Timeline?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+            i.LagBytes is { } lag ? $"{lag} B" : "-", i.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            i.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+        ]));
+        o.WriteLine();
+        o.WriteLine("Users:");
+        Table.Write(o, ["NAME", "DATABASES", "OPTIONS", "PASSWORD"], (spec.Users ?? []).Select(u => (IReadOnlyList<string>)
+        [
+            u.Name!, u.Databases is { Count: > 0 } d ? string.Join(",", d) : "-", string.IsNullOrEmpty(u.Options) ? "-" : u.Options,
+            $"tusk show user {cluster.Metadata.Name} {u.Name} --show-password",
+        ]));
+        o.WriteLine();
+        o.WriteLine("Conditions:");
+        Table.Write(o, ["TYPE", "STATUS", "REASON", "MESSAGE"], (status?.Conditions ?? []).Select(c => (IReadOnlyList<string>)[c.Type, c.Status, c.Reason, c.Message]));
+        if (status?.LastError is { } error)
+        {
+            o.WriteLine();
+            o.WriteLine($"Last error:  {error}");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Tusk.Api;
+using Tusk.Runtime.Local.Agent;
+
+namespace Tusk.Cli;
+
+/// <summary>Follows a cluster's status until it is ready, printing each new step as one line (works in a terminal and in CI logs).</summary>
+public static class Progress
+{
+    public static async Task<int> WaitUntilReadyAsync(CliContext context, AgentClient agent, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        string? last = null;
+        PostgresCluster? cluster = null;
+        while (clock.Elapsed < timeout)
+        {
+            cluster = await agent.GetAsync(ns, name, cancel);
+            var status = cluster?.Status;
+            var ready = status?.Conditions.FirstOrDefault(c => c.Type == "Ready");
+            var line = status is null ? "waiting for the agent's first reconcile" : $"{status.Phase}: {ready?.Message}";
+            if (line != last)
+            {
+                await context.Err.WriteLineAsync($"  {clock.Elapsed.TotalSeconds,5:0.0}s  {name}  {line}");
+                last = line;
+            }
+
+            if (status?.Phase == ClusterPhases.Ready && status.ObservedGeneration >= generation)
+            {
+                await context.Err.WriteLineAsync($"{ns}/{name} is ready after {clock.Elapsed.TotalSeconds:0.0}s");
+                return ExitCodes.Ok;
+            }
+
+            if (status?.Phase == ClusterPhases.Stopped && status.ObservedGeneration >= generation)
+            {
+                await context.Err.WriteLineAsync($"{ns}/{name} is stopped (spec.shutdown is true)");
+                return ExitCodes.Ok;
+            }
+
+            await Task.Delay(100, cancel);
+        }
+
+        await context.Err.WriteLineAsync($"error: {ns}/{name} was not ready after {timeout.TotalSeconds:0}s" +
+            (cluster?.Status?.LastError is { } error ? $": {error}" : $"; `tusk describe cluster {name}` and `tusk logs {name}` show why"));
+        return ExitCodes.TimedOut;
+    }
+}

@@ -1,0 +1,27 @@
+using Tusk.Api;
+
+namespace Tusk.Planning;
+
+/// <summary>
+/// The desired state both runtimes share, computed from a defaulted spec by <see cref="ClusterPlanner"/>.
+/// Runtime adapters add only what is theirs (ports and paths locally, objects on Kubernetes).
+/// </summary>
+public sealed record ClusterPlan(
+    string Name,
+    string Namespace,
+    int PostgresVersion,
+    int Port,
+    string Scope,
+    IReadOnlyList<MemberPlan> Members,
+    PatroniTimings Timings,
+    bool SynchronousMode,
+    IReadOnlyDictionary<string, string> Parameters,
+    IReadOnlyList<string> UserPgHba,
+    IReadOnlyList<UserPlan> Users,
+    bool Shutdown)
+{
+    /// <summary>The superuser Patroni bootstraps; its password is generated like every other.</summary>
+    public const string Superuser = "postgres";
+    public const string ReplicationUser = "tusk_replication";
+    public const string RewindUser = "tusk_rewind";
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Tusk.Api;
+
+namespace Tusk.Runtime.Local.Agent;
+
+/// <summary>
+/// The CLI's side of the agent API: HTTP over the agent's Unix socket. Starts the agent on
+/// demand (a detached `tusk agent run`), so users never have to think about it.
+/// </summary>
+public sealed class AgentClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public AgentClient(TuskHome home)
+    {
+        Home = home;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancel) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(home.Socket), cancel);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://tusk-agent"), Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public TuskHome Home { get; }
+
+    public async Task<bool> IsRunningAsync(CancellationToken cancel)
+    {
+        if (!File.Exists(Home.Socket))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var response = await _http.GetAsync("/v1/health", cancel);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Starts `tusk agent run` detached unless an agent already answers. Returns false when it did not come up.</summary>
+    public async Task<bool> EnsureRunningAsync(CancellationToken cancel)
+    {
+        if (await IsRunningAsync(cancel))
+        {
+            return true;
+        }
+
+        Directory.CreateDirectory(Home.Root);
+        var (program, prefix) = SelfCommand();
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("exec setsid \"$@\" >>\"$TUSK_AGENT_LOG\" 2>&1 </dev/null");
+        info.ArgumentList.Add("sh");
+        info.ArgumentList.Add(program);
+        foreach (var argument in prefix.Concat(["agent", "run"]))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["TUSK_HOME"] = Home.Root;
+        info.Environment["TUSK_AGENT_LOG"] = Home.AgentLog;
+        using (Process.Start(info))
+        {
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await IsRunningAsync(cancel))
+            {
+                return true;
+            }
+
+            await Task.Delay(50, cancel);
+        }
+
+        return false;
+    }
+
+    /// <summary>How to run this same program again: the apphost directly, or `dotnet tusk.dll`.</summary>
+    private static (string Program, string[] Prefix) SelfCommand()
+    {
+        var process = Environment.ProcessPath!;
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" && entry is not null ? (process, [entry]) : (process, []);
+    }
+
+    public async Task<IReadOnlyList<PostgresCluster>> ListAsync(CancellationToken cancel) =>
+        await _http.GetFromJsonAsync<List<PostgresCluster>>("/v1/clusters", Json.Options, cancel) ?? [];
+
+    public async Task<PostgresCluster?> GetAsync(string ns, string name, CancellationToken cancel)
+    {
+        using var response = await _http.GetAsync($"/v1/clusters/{ns}/{name}", cancel);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<PostgresCluster>(Json.Options, cancel);
+    }
+
+    public async Task<ApplyResponse> ApplyAsync(ApplyRequest request, CancellationToken cancel)
+    {
+        using var response = await _http.PostAsJsonAsync("/v1/apply", request, Json.Options, cancel);
+        return (await response.Content.ReadFromJsonAsync<ApplyResponse>(Json.Options, cancel))!;
+    }
+
+    public Task<ActionResponse> DeleteAsync(string ns, string name, bool purge, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Delete, $"/v1/clusters/{ns}/{name}?purge={(purge ? "true" : "false")}", cancel);
+
+    public Task<ActionResponse> SwitchoverAsync(string ns, string name, string? to, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Post, $"/v1/clusters/{ns}/{name}/switchover" + (to is null ? "" : $"?to={Uri.EscapeDataString(to)}"), cancel);
+
+    public Task<ActionResponse> FailoverAsync(string ns, string name, string to, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Post, $"/v1/clusters/{ns}/{name}/failover?to={Uri.EscapeDataString(to)}", cancel);
+
+    public Task<ActionResponse> ShutdownAsync(bool stopClusters, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Post, $"/v1/shutdown?stopClusters={(stopClusters ? "true" : "false")}", cancel);
+
+    private async Task<ActionResponse> SendAsync(HttpMethod method, string path, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        using var response = await _http.SendAsync(request, cancel);
+        return await response.Content.ReadFromJsonAsync<ActionResponse>(Json.Options, cancel)
+            ?? new ActionResponse(false, $"the agent answered {(int)response.StatusCode} with no message");
+    }
+
+    public void Dispose() => _http.Dispose();
+}

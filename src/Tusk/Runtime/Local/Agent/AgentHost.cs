@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Tusk.Runtime.Local.Agent;
+
+/// <summary>
+/// The agent's HTTP API on a Unix socket in the state directory (mode 0600: only the agent's
+/// user may drive it). Thin: every route calls one method of <see cref="LocalAgent"/>.
+/// </summary>
+public static class AgentHost
+{
+    public static async Task RunAsync(TuskHome home, CancellationToken cancel)
+    {
+        Directory.CreateDirectory(home.Root);
+        File.Delete(home.Socket);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(o => o.ListenUnixSocket(home.Socket));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
+            o.SerializerOptions.DefaultIgnoreCondition = Json.Options.DefaultIgnoreCondition;
+        });
+        await using var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("tusk.agent");
+        await using var agent = new LocalAgent(home, TimeProvider.System, log);
+
+        app.MapGet("/v1/health", () => new { pid = Environment.ProcessId, home = home.Root });
+        app.MapGet("/v1/clusters", () => agent.List());
+        app.MapGet("/v1/clusters/{ns}/{name}", (string ns, string name) =>
+            agent.Get(ns, name) is { } cluster ? Results.Ok(cluster) : Results.NotFound(new ActionResponse(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them")));
+        app.MapPost("/v1/apply", async (ApplyRequest request, CancellationToken c) =>
+        {
+            var response = await agent.ApplyAsync(request, c);
+            return response.Ok ? Results.Ok(response) : Results.UnprocessableEntity(response);
+        });
+        app.MapDelete("/v1/clusters/{ns}/{name}", async (string ns, string name, bool? purge, CancellationToken c) =>
+            Reply(await agent.DeleteAsync(ns, name, purge == true, c)));
+        app.MapPost("/v1/clusters/{ns}/{name}/switchover", async (string ns, string name, string? to, CancellationToken c) =>
+            Reply(await agent.SwitchoverAsync(ns, name, to, c)));
+        app.MapPost("/v1/clusters/{ns}/{name}/failover", async (string ns, string name, string to, CancellationToken c) =>
+            Reply(await agent.FailoverAsync(ns, name, to, c)));
+        app.MapPost("/v1/shutdown", async (bool? stopClusters, CancellationToken c) =>
+            Reply(await agent.ShutdownAsync(stopClusters == true, c)));
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, agent.Stopping);
+        await app.StartAsync(linked.Token);
+        File.SetUnixFileMode(home.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(home.AgentPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), linked.Token);
+        try
+        {
+            await agent.RunAsync(linked.Token);
+        }
+        finally
+        {
+            // Let the shutdown request's answer go out before the socket closes.
+            await Task.Delay(100, CancellationToken.None);
+            await app.StopAsync(CancellationToken.None);
+            File.Delete(home.Socket);
+            File.Delete(home.AgentPidFile);
+        }
+    }
+
+    private static IResult Reply(ActionResponse response) => response.Ok ? Results.Ok(response) : Results.BadRequest(response);
+}

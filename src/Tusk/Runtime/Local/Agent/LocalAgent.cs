@@ -1,0 +1,261 @@
+using Microsoft.Extensions.Logging;
+using Tusk.Api;
+using Tusk.Runtime.Local.Processes;
+
+namespace Tusk.Runtime.Local.Agent;
+
+/// <summary>
+/// The local runtime's daemon: keeps etcd and every cluster's processes running and converges
+/// each cluster on its stored spec, four times a second (fast enough to notice a dead leader
+/// at once, cheap because a quiet cycle is a few /proc reads and HTTP calls on loopback).
+/// </summary>
+public sealed partial class LocalAgent : IAsyncDisposable
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, LocalCluster> _clusters = new(StringComparer.Ordinal);
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly TuskHome _home;
+    private readonly ServiceAccount _account;
+    private readonly ProcessLauncher _launcher;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stopping = new();
+    private EtcdServer? _etcd;
+
+    public LocalAgent(TuskHome home, TimeProvider clock, ILogger log)
+    {
+        (_home, _clock, _log) = (home, clock, log);
+        _account = ServiceAccount.Current();
+        _launcher = new ProcessLauncher(_account);
+    }
+
+    public CancellationToken Stopping => _stopping.Token;
+
+    private EtcdServer Etcd => _etcd ??= new EtcdServer(_home, _account, _launcher, _clock);
+
+    /// <summary>Loads every stored spec, then reconciles until stopped.</summary>
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
+        Directory.CreateDirectory(_home.ClustersDirectory);
+        File.SetUnixFileMode(_home.Root, Modes.SharedDirectory);
+        foreach (var manifest in Directory.EnumerateFiles(_home.ClustersDirectory, "manifest.json", SearchOption.AllDirectories))
+        {
+            var cluster = Json.Deserialize<PostgresCluster>(await File.ReadAllTextAsync(manifest, cancel));
+            if (cluster is not null)
+            {
+                _clusters[cluster.Key] = NewCluster(cluster);
+            }
+        }
+
+        LogStarted(_log, _clusters.Count);
+        while (!linked.IsCancellationRequested)
+        {
+            await ReconcileAllAsync(linked.Token);
+            try
+            {
+                await Task.Delay(Tick, _clock, linked.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task ReconcileAllAsync(CancellationToken cancel)
+    {
+        await _gate.WaitAsync(cancel);
+        try
+        {
+            if (_clusters.Count == 0)
+            {
+                return;
+            }
+
+            if (Etcd.Ensure() is { } started)
+            {
+                LogOutcome(_log, "etcd", started);
+            }
+
+            foreach (var (key, cluster) in _clusters)
+            {
+                try
+                {
+                    foreach (var outcome in await cluster.ReconcileAsync(cancel))
+                    {
+                        LogOutcome(_log, key, outcome);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogReconcileFailed(_log, key, e);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<ApplyResponse> ApplyAsync(ApplyRequest request, CancellationToken cancel)
+    {
+        await _gate.WaitAsync(cancel);
+        try
+        {
+            var owned = _clusters.Values.SelectMany(c => c.OwnedPorts).ToHashSet();
+            var checkedClusters = ClusterManifest.Check(request.Text, request.File, LocalHostFacts.Create(owned));
+            var errors = new List<string>();
+            foreach (var c in checkedClusters)
+            {
+                errors.AddRange(c.Errors.Select(p => p.ToString()));
+                var conflict = _clusters.Values.FirstOrDefault(o => o.Cluster.Key != c.Cluster.Key && o.OwnedPorts.Intersect([c.Cluster.Spec.Port!.Value, c.Cluster.Spec.Port!.Value + 1]).Any());
+                if (conflict is not null)
+                {
+                    errors.Add($"{request.File}: spec.port: {c.Cluster.Spec.Port} is already used by cluster {conflict.Cluster.Key} (its endpoints take ports {conflict.Plan.Port} and {conflict.Plan.Port + 1}); choose another port");
+                }
+            }
+
+            var warnings = checkedClusters.SelectMany(c => c.Warnings).Select(p => p.ToString()).ToList();
+            if (errors.Count > 0)
+            {
+                return new ApplyResponse(false, errors, warnings, []);
+            }
+
+            var applied = new List<AppliedCluster>();
+            foreach (var cluster in checkedClusters.Select(c => c.Cluster))
+            {
+                var result = request.DryRun ? "valid" : Store(cluster);
+                var generation = _clusters.TryGetValue(cluster.Key, out var stored) ? stored.State.Generation : 0;
+                applied.Add(new AppliedCluster(cluster.Metadata.Namespace!, cluster.Metadata.Name!, result, generation));
+            }
+
+            return new ApplyResponse(true, [], warnings, applied);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private string Store(PostgresCluster cluster)
+    {
+        var json = Json.Serialize(cluster);
+        var directory = new ClusterDirectory(_home.ClusterDirectory(cluster.Metadata.Namespace!, cluster.Metadata.Name!));
+        if (_clusters.TryGetValue(cluster.Key, out var existing))
+        {
+            if (Json.Serialize(existing.Cluster) == json)
+            {
+                return "unchanged";
+            }
+
+            existing.Update(cluster);
+            Security.SecretFile.WriteAllTextAtomic(directory.Manifest, json, Modes.PublicFile);
+            return "configured";
+        }
+
+        Directory.CreateDirectory(directory.Path);
+        Security.SecretFile.WriteAllTextAtomic(directory.Manifest, json, Modes.PublicFile);
+        _clusters[cluster.Key] = NewCluster(cluster);
+        return "created";
+    }
+
+    private LocalCluster NewCluster(PostgresCluster cluster) => new(cluster, _home, _account, _launcher, Etcd, _http, _clock);
+
+    public IReadOnlyList<PostgresCluster> List() =>
+        _clusters.Values.OrderBy(c => c.Cluster.Key, StringComparer.Ordinal).Select(View).ToList();
+
+    public PostgresCluster? Get(string ns, string name) => _clusters.TryGetValue($"{ns}/{name}", out var c) ? View(c) : null;
+
+    private static PostgresCluster View(LocalCluster c) => new()
+    {
+        ApiVersion = c.Cluster.ApiVersion,
+        Kind = c.Cluster.Kind,
+        Metadata = c.Cluster.Metadata,
+        Spec = c.Cluster.Spec,
+        Status = c.Status,
+    };
+
+    public async Task<ActionResponse> DeleteAsync(string ns, string name, bool purge, CancellationToken cancel)
+    {
+        await _gate.WaitAsync(cancel);
+        try
+        {
+            if (!_clusters.Remove($"{ns}/{name}", out var cluster))
+            {
+                return new ActionResponse(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them");
+            }
+
+            await cluster.DeleteAsync(purge, cancel);
+            return new ActionResponse(true, purge
+                ? $"deleted cluster {ns}/{name} and purged its data"
+                : $"deleted cluster {ns}/{name}; its data is kept in {cluster.Directory.Path} (apply the same name again to start it, or delete with --purge)");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<ActionResponse> SwitchoverAsync(string ns, string name, string? candidate, CancellationToken cancel) =>
+        OnClusterAsync(ns, name, c => c.SwitchoverAsync(candidate, cancel));
+
+    public Task<ActionResponse> FailoverAsync(string ns, string name, string candidate, CancellationToken cancel) =>
+        OnClusterAsync(ns, name, c => c.FailoverAsync(candidate, cancel));
+
+    private async Task<ActionResponse> OnClusterAsync(string ns, string name, Func<LocalCluster, Task<(bool Ok, string Message)>> action)
+    {
+        // Not under the gate: Patroni takes seconds to switch over, and the loop must keep observing meanwhile.
+        if (!_clusters.TryGetValue($"{ns}/{name}", out var cluster))
+        {
+            return new ActionResponse(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them");
+        }
+
+        var (ok, message) = await action(cluster);
+        return new ActionResponse(ok, message);
+    }
+
+    /// <summary>Stops the agent. With stopClusters, every cluster's processes and etcd stop too (data is kept).</summary>
+    public async Task<ActionResponse> ShutdownAsync(bool stopClusters, CancellationToken cancel)
+    {
+        await _gate.WaitAsync(cancel);
+        try
+        {
+            if (stopClusters)
+            {
+                foreach (var cluster in _clusters.Values)
+                {
+                    await cluster.StopProcessesAsync();
+                }
+
+                await Etcd.StopAsync();
+            }
+
+            _stopping.Cancel();
+            return new ActionResponse(true, stopClusters ? "agent stopped with every cluster and etcd (data kept)" : "agent stopped; clusters keep running and the next agent adopts them");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        _gate.Dispose();
+        _stopping.Dispose();
+        await Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "agent started with {Count} clusters")]
+    private static partial void LogStarted(ILogger log, int count);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "{Cluster}: {Outcome}")]
+    private static partial void LogOutcome(ILogger log, string cluster, string outcome);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "{Cluster}: reconcile failed")]
+    private static partial void LogReconcileFailed(ILogger log, string cluster, Exception error);
+}

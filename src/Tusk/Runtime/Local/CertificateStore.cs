@@ -1,0 +1,55 @@
+using System.Net;
+using Tusk.Security;
+
+namespace Tusk.Runtime.Local;
+
+/// <summary>
+/// Tusk's own CA (created once per state directory) and a server certificate per member,
+/// 90 days, reissued within 7 days of expiry (CloudNativePG's figures).
+/// </summary>
+public sealed class CertificateStore(TuskHome home, ServiceAccount account, TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
+    public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
+
+    public CertificateAuthority LoadOrCreateCa()
+    {
+        if (File.Exists(home.CaCertificate) && File.Exists(home.CaKey))
+        {
+            return CertificateAuthority.Load(File.ReadAllText(home.CaCertificate), SecretFile.Read(home.CaKey), clock);
+        }
+
+        Directory.CreateDirectory(home.CaDirectory);
+        var ca = CertificateAuthority.Create(Path.GetFileName(home.Root), clock);
+        var pem = ca.Export();
+        SecretFile.Write(home.CaKey, pem.PrivateKeyPem);
+        SecretFile.WriteAllTextAtomic(home.CaCertificate, pem.CertificatePem, Modes.PublicFile);
+        return ca;
+    }
+
+    /// <summary>Issues (or renews) the member's server certificate. True when files changed, so the server must reload.</summary>
+    public bool EnsureServerCertificate(CertificateAuthority ca, LocalMember member)
+    {
+        account.Directory(member.TlsDirectory, Modes.PrivateDirectory);
+        var certificate = Path.Combine(member.TlsDirectory, "server.crt");
+        var caCopy = Path.Combine(member.TlsDirectory, "ca.crt");
+        if (!File.Exists(caCopy))
+        {
+            SecretFile.WriteAllTextAtomic(caCopy, ca.CertificatePem, Modes.PublicFile);
+            account.Own(caCopy);
+        }
+
+        if (File.Exists(certificate) && !CertificateAuthority.NeedsRenewal(File.ReadAllText(certificate), clock, RenewBefore))
+        {
+            return false;
+        }
+
+        var pem = ca.IssueServer(member.Name, ["localhost", member.Name], [IPAddress.Loopback, IPAddress.IPv6Loopback], Lifetime);
+        var key = Path.Combine(member.TlsDirectory, "server.key");
+        SecretFile.Write(key, pem.PrivateKeyPem);
+        account.Own(key);
+        SecretFile.WriteAllTextAtomic(certificate, pem.CertificatePem, Modes.PublicFile);
+        account.Own(certificate);
+        return true;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Tusk.Runtime.Local.Clients;
+
+/// <summary>
+/// The three etcd v3 calls the agent needs, through etcd's JSON gateway (keys and values are
+/// base64 there): read a key, delete a key only if it still holds a given value, delete a prefix.
+/// </summary>
+public sealed class EtcdClient(HttpClient http, int port)
+{
+    private string Url(string path) => $"http://127.0.0.1:{port}/v3/{path}";
+
+    public async Task<string?> GetAsync(string key, CancellationToken cancel)
+    {
+        using var response = await http.PostAsJsonAsync(Url("kv/range"), new JsonObject { ["key"] = B64(key) }, cancel);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancel);
+        var value = body?["kvs"]?[0]?["value"]?.GetValue<string>();
+        return value is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(value));
+    }
+
+    /// <summary>Deletes the key in one transaction only if its value is still <paramref name="expected"/>; true when it did.</summary>
+    public async Task<bool> DeleteIfEqualsAsync(string key, string expected, CancellationToken cancel)
+    {
+        var txn = new JsonObject
+        {
+            ["compare"] = new JsonArray(new JsonObject { ["key"] = B64(key), ["target"] = "VALUE", ["result"] = "EQUAL", ["value"] = B64(expected) }),
+            ["success"] = new JsonArray(new JsonObject { ["request_delete_range"] = new JsonObject { ["key"] = B64(key) } }),
+        };
+        using var response = await http.PostAsJsonAsync(Url("kv/txn"), txn, cancel);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancel);
+        return body?["succeeded"]?.GetValue<bool>() == true;
+    }
+
+    public async Task DeletePrefixAsync(string prefix, CancellationToken cancel)
+    {
+        var end = Encoding.UTF8.GetBytes(prefix);
+        end[^1]++;
+        using var response = await http.PostAsJsonAsync(Url("kv/deleterange"), new JsonObject { ["key"] = B64(prefix), ["range_end"] = Convert.ToBase64String(end) }, cancel);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<bool> IsHealthyAsync(CancellationToken cancel)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}/health", cancel);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+}

@@ -1,0 +1,514 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Tusk.Api;
+using Tusk.Planning;
+using Tusk.Runtime.Local.Clients;
+using Tusk.Runtime.Local.Processes;
+using Tusk.Security;
+
+namespace Tusk.Runtime.Local;
+
+/// <summary>
+/// One cluster on this machine. <see cref="ReconcileAsync"/> is a straight list of steps
+/// (prepare files, fence, supervise Patroni and HAProxy, observe, configure, create users,
+/// write status); each returns a sentence when it acted, and the cycle's outcome is those sentences.
+/// </summary>
+public sealed class LocalCluster
+{
+    private readonly TuskHome _home;
+    private readonly ServiceAccount _account;
+    private readonly ProcessLauncher _launcher;
+    private readonly EtcdServer _etcd;
+    private readonly HttpClient _http;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, SupervisedProcess> _patroni = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _patroniDownSince = new(StringComparer.Ordinal);
+    private SupervisedProcess? _haproxy;
+    private bool _prepared;
+    private ClusterSecrets? _secrets;
+    private List<LocalMember> _members = [];
+
+    public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock)
+    {
+        (_home, _account, _launcher, _etcd, _http, _clock) = (home, account, launcher, etcd, http, clock);
+        Directory = new ClusterDirectory(home.ClusterDirectory(cluster.Metadata.Namespace!, cluster.Metadata.Name!));
+        State = File.Exists(Directory.State) ? Json.Deserialize<ClusterState>(File.ReadAllText(Directory.State)) ?? new() : new() { Generation = 1 };
+        Status = File.Exists(Directory.Status) ? Json.Deserialize<ClusterStatus>(File.ReadAllText(Directory.Status)) : null;
+        Cluster = cluster;
+        Plan = ClusterPlanner.Plan(cluster);
+    }
+
+    public PostgresCluster Cluster { get; private set; }
+    public ClusterPlan Plan { get; private set; }
+    public ClusterDirectory Directory { get; }
+    public ClusterState State { get; }
+    public ClusterStatus? Status { get; private set; }
+    public IReadOnlyList<LocalMember> Members => _members;
+    private string LeaderKey => $"{PatroniConfigBuilder.Namespace}{Plan.Scope}/leader";
+    private static string CaFile(LocalMember member) => Path.Combine(member.TlsDirectory, "ca.crt");
+
+    /// <summary>A new spec: the next cycle rewrites the files and converges on it.</summary>
+    public void Update(PostgresCluster cluster)
+    {
+        Cluster = cluster;
+        Plan = ClusterPlanner.Plan(cluster);
+        State.Generation++;
+        _prepared = false;
+    }
+
+    /// <summary>The ports this cluster holds, so re-validating its own spec does not call them "in use".</summary>
+    public IReadOnlyCollection<int> OwnedPorts => [Plan.Port, Plan.Port + 1];
+
+    public async Task<IReadOnlyList<string>> ReconcileAsync(CancellationToken cancel)
+    {
+        var outcomes = new List<string>();
+        var changedConfigs = _prepared ? [] : Prepare(outcomes);
+        if (Plan.Shutdown)
+        {
+            await StopProcessesAsync(outcomes);
+            SetStatus(StatusCalculator.Stopped(Plan, _members, Status, State.Generation, _clock.GetUtcNow()));
+            return outcomes;
+        }
+
+        var leaderKey = await ReadLeaderKeyAsync(cancel);
+        foreach (var member in _members)
+        {
+            await SuperviseMemberAsync(member, leaderKey, outcomes, cancel);
+        }
+
+        Add(outcomes, _haproxy!.Ensure());
+        if (changedConfigs.Contains("haproxy") && _haproxy.Pid is { } haproxyPid)
+        {
+            ProcessProbe.Signal(haproxyPid, Native.SigUsr2);
+            outcomes.Add("reloaded HAProxy because the member list changed");
+        }
+
+        var observation = await ObserveAsync(changedConfigs, outcomes, cancel);
+        SetStatus(StatusCalculator.Compute(Plan, _members, observation, Status, State.Generation, _clock.GetUtcNow()));
+        SaveState();
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Directories, secrets, certificates, ports and configuration files. Returns the names of
+    /// the members (and "haproxy") whose configuration changed, so running servers reload.
+    /// </summary>
+    private HashSet<string> Prepare(List<string> outcomes)
+    {
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        System.IO.Directory.CreateDirectory(Directory.Path);
+        foreach (var dir in new[] { _home.Root, _home.ClustersDirectory, Path.GetDirectoryName(Directory.Path)!, Directory.Path })
+        {
+            File.SetUnixFileMode(dir, Modes.SharedDirectory);
+        }
+
+        _account.Directory(Directory.Members, Modes.SharedDirectory);
+        _secrets = new SecretStore(Directory).Ensure(Plan.Users.Select(u => (u.Name, u.PasswordType == "ASCII" ? PasswordKind.Ascii : PasswordKind.AlphaNumeric)));
+        using var ca = new CertificateStore(_home, _account, _clock).LoadOrCreateCa();
+
+        var taken = new HashSet<int>(State.Members.Values.SelectMany(p => new[] { p.Postgres, p.Rest }));
+        var members = new List<LocalMember>();
+        foreach (var plan in Plan.Members)
+        {
+            if (!State.Members.TryGetValue(plan.Name, out var ports))
+            {
+                ports = new MemberPorts(PortAllocator.FreePort(taken), PortAllocator.FreePort(taken));
+                State.Members[plan.Name] = ports;
+            }
+
+            var member = new LocalMember(plan, ports.Postgres, ports.Rest, Directory.Member(plan.Name));
+            _account.Directory(member.Directory);
+            _account.Directory(member.SocketDirectory);
+            if (new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, member) && _patroni.ContainsKey(member.Name))
+            {
+                changed.Add(member.Name);
+            }
+
+            var config = PatroniConfigBuilder.Build(Plan, member, _secrets, _etcd.ClientPort, _account.UserName, CaFile(member));
+            // JSON is YAML too, and quotes every string: Patroni's YAML 1.1 reader would turn a bare `off` into false.
+            if (WriteIfChanged(member.PatroniConfig, System.Text.Json.JsonSerializer.Serialize(config, Json.Options), Modes.PrivateFile))
+            {
+                changed.Add(member.Name);
+            }
+
+            if (!_patroni.ContainsKey(member.Name))
+            {
+                _patroni[member.Name] = new SupervisedProcess(
+                    new ProcessSpec(member.Name, "/usr/bin/patroni", [member.PatroniConfig], member.PatroniLog, member.PatroniPidFile, member.Directory),
+                    _launcher,
+                    _clock);
+            }
+
+            members.Add(member);
+        }
+
+        _members = members;
+        _account.Directory(Directory.Haproxy);
+        if (WriteIfChanged(Directory.HaproxyConfig, HaproxyConfigBuilder.Build(Plan.Name, Plan.Port, members, Directory.HaproxySocket), Modes.PublicFile))
+        {
+            changed.Add("haproxy");
+        }
+
+        _haproxy ??= new SupervisedProcess(
+            new ProcessSpec("haproxy", "/usr/sbin/haproxy", ["-W", "-db", "-f", Directory.HaproxyConfig], Directory.HaproxyLog, Directory.HaproxyPid, Directory.Haproxy),
+            _launcher,
+            _clock);
+        _prepared = true;
+        outcomes.AddRange(RemoveStaleMembers());
+        return changed;
+    }
+
+    private List<string> RemoveStaleMembers()
+    {
+        var outcomes = new List<string>();
+        foreach (var name in _patroni.Keys.Except(_members.Select(m => m.Name)).ToList())
+        {
+            _patroni[name].StopAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            _patroni.Remove(name);
+            State.Members.Remove(name);
+            System.IO.Directory.Delete(Directory.Member(name), recursive: true);
+            outcomes.Add($"removed member {name} because the spec has fewer replicas");
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Keeps one member's Patroni running. Two safety rules come first. When the leader's
+    /// Patroni and postmaster are both gone, nothing can accept writes on it, so the agent
+    /// releases its leader key at once (only if the key still names it) and a replica is
+    /// promoted in a fraction of a second instead of after the lease. When the Patroni is gone
+    /// but the postmaster lives on, Patroni is restarted to adopt it; if that fails for half
+    /// the lease, the postmaster is stopped, because once the lease ends a replica is promoted
+    /// and two primaries would take writes.
+    /// </summary>
+    private async Task SuperviseMemberAsync(LocalMember member, string? leaderKey, List<string> outcomes, CancellationToken cancel)
+    {
+        var patroni = _patroni[member.Name];
+        if (patroni.IsAlive)
+        {
+            _patroniDownSince.Remove(member.Name);
+            return;
+        }
+
+        var now = _clock.GetUtcNow();
+        var downSince = _patroniDownSince.TryGetValue(member.Name, out var since) ? since : _patroniDownSince[member.Name] = now;
+        var postmaster = ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory) ? pid : (int?)null;
+        if (leaderKey == member.Name && postmaster is null && patroni.Pid is not null)
+        {
+            if (await DeleteLeaderKeyAsync(member.Name, cancel))
+            {
+                outcomes.Add($"released the leader key of {member.Name} because its Patroni and PostgreSQL are both gone, so a replica takes over now instead of after the {Plan.Timings.Ttl}-second lease");
+                patroni.HoldUntil(now + TimeSpan.FromSeconds(2));
+            }
+        }
+        else if (postmaster is { } orphan && now - downSince > TimeSpan.FromSeconds(Plan.Timings.Ttl / 2.0))
+        {
+            ProcessProbe.Signal(orphan, Native.SigTerm);
+            outcomes.Add($"stopped the PostgreSQL of {member.Name} (pid {orphan}) because its Patroni stayed down for half the lease; it rejoins when Patroni restarts");
+        }
+        else if (postmaster is not null)
+        {
+            patroni.HoldUntil(now);
+        }
+
+        Add(outcomes, patroni.Ensure());
+    }
+
+    private async Task<Observation> ObserveAsync(HashSet<string> changedConfigs, List<string> outcomes, CancellationToken cancel)
+    {
+        var pids = _members.ToDictionary(m => m.Name, m => _patroni[m.Name].IsAlive ? _patroni[m.Name].Pid : null, StringComparer.Ordinal);
+        var client = new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi);
+        IReadOnlyList<PatroniMember>? members = null;
+        foreach (var member in _members.Where(m => pids[m.Name] is not null))
+        {
+            members = await client.GetClusterAsync(member.RestPort, cancel);
+            if (members is not null)
+            {
+                break;
+            }
+        }
+
+        foreach (var name in changedConfigs.Where(pids.ContainsKey))
+        {
+            var member = _members.First(m => m.Name == name);
+            var (ok, message) = await client.ReloadAsync(member.RestPort, cancel);
+            Add(outcomes, ok ? $"reloaded {name} because its configuration changed" : null);
+            if (!ok)
+            {
+                _prepared = false; // try again next cycle
+            }
+        }
+
+        var leader = members?.FirstOrDefault(m => m.IsLeader && m.State == "running");
+        var streaming = new HashSet<string>(StringComparer.Ordinal);
+        var writable = false;
+        var usersApplied = false;
+        string? diagnosis = null;
+        if (leader is not null)
+        {
+            State.Bootstrapped = true;
+            var leaderMember = _members.FirstOrDefault(m => m.Name == leader.Name);
+            await ApplyDynamicConfigurationAsync(client, leaderMember, outcomes, cancel);
+            if (leaderMember is not null)
+            {
+                try
+                {
+                    await using var connection = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leaderMember.PostgresPort, ClusterPlan.Superuser, _secrets.Superuser, CaFile(leaderMember)), cancel);
+                    // Base-backup senders also show 'streaming'; only walsenders named after a member count.
+                    await using (var command = new NpgsqlCommand("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'", connection))
+                    await using (var reader = await command.ExecuteReaderAsync(cancel))
+                    {
+                        while (await reader.ReadAsync(cancel))
+                        {
+                            streaming.Add(reader.GetString(0));
+                        }
+                    }
+
+                    usersApplied = await EnsureUsersAsync(connection, outcomes, cancel);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+                {
+                    diagnosis = $"the agent could not query the primary {leader.Name}: {e.Message}";
+                }
+            }
+
+            writable = await EndpointWritableAsync(leaderMember, cancel);
+        }
+        else if (_members.Count > 0)
+        {
+            diagnosis = _members.Select(m => LogDiagnosis.Explain(Tail(m.PatroniLog), Plan.PostgresVersion)).FirstOrDefault(d => d is not null);
+        }
+
+        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis);
+    }
+
+    private async Task<bool> EndpointWritableAsync(LocalMember? leader, CancellationToken cancel)
+    {
+        if (leader is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await using var connection = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(Plan.Port, ClusterPlan.Superuser, _secrets!.Superuser, CaFile(leader)), cancel);
+            await using var command = new NpgsqlCommand("SELECT NOT pg_is_in_recovery()", connection);
+            return await command.ExecuteScalarAsync(cancel) is true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> EnsureUsersAsync(NpgsqlConnection connection, List<string> outcomes, CancellationToken cancel)
+    {
+        var hash = Hash(Json.Serialize(Plan.Users) + Json.Serialize(_secrets!.Users.OrderBy(u => u.Key)));
+        if (State.AppliedUsersHash == hash)
+        {
+            return true;
+        }
+
+        await UserReconciler.ApplyAsync(connection, Plan.Users, _secrets.Users, cancel);
+        State.AppliedUsersHash = hash;
+        outcomes.Add($"created or updated users {string.Join(", ", Plan.Users.Select(u => u.Name))} and their databases");
+        return true;
+    }
+
+    /// <summary>Patroni reads bootstrap.dcs once; later changes to timings and parameters go through PATCH /config.</summary>
+    private async Task ApplyDynamicConfigurationAsync(PatroniClient client, LocalMember? leader, List<string> outcomes, CancellationToken cancel)
+    {
+        var desired = PatroniConfigBuilder.DynamicConfiguration(Plan);
+        var json = Json.Serialize(desired);
+        var hash = Hash(json);
+        if (State.AppliedDynamicConfigHash is null)
+        {
+            State.AppliedDynamicConfigHash = hash; // bootstrap.dcs carried exactly this
+            State.AppliedDynamicConfig = json;
+            return;
+        }
+
+        if (State.AppliedDynamicConfigHash == hash || leader is null)
+        {
+            return;
+        }
+
+        var patch = JsonNode.Parse(json)!.AsObject();
+        // Parameters removed from the spec must be sent as null for Patroni to drop them.
+        if (State.AppliedDynamicConfig is { } before && JsonNode.Parse(before)?["postgresql"]?["parameters"] is JsonObject old)
+        {
+            var parameters = patch["postgresql"]!["parameters"]!.AsObject();
+            foreach (var (key, _) in old.Where(p => !parameters.ContainsKey(p.Key)).ToList())
+            {
+                parameters[key] = null;
+            }
+        }
+
+        var (ok, message) = await client.PatchConfigAsync(leader.RestPort, patch, cancel);
+        if (ok)
+        {
+            State.AppliedDynamicConfigHash = hash;
+            State.AppliedDynamicConfig = json;
+            outcomes.Add("updated Patroni's dynamic configuration because the spec changed");
+        }
+        else
+        {
+            outcomes.Add($"could not update Patroni's dynamic configuration: {message}");
+        }
+    }
+
+    public async Task<(bool Ok, string Message)> SwitchoverAsync(string? candidate, CancellationToken cancel)
+    {
+        var leader = Status?.Primary;
+        var member = _members.FirstOrDefault(m => m.Name == leader);
+        if (member is null)
+        {
+            return (false, "the cluster has no primary right now; wait until `tusk describe cluster` shows one");
+        }
+
+        if (candidate is not null && _members.All(m => m.Name != candidate))
+        {
+            return (false, $"\"{candidate}\" is not a member; members are {string.Join(", ", _members.Select(m => m.Name))}");
+        }
+
+        return await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).SwitchoverAsync(member.RestPort, leader!, candidate, cancel);
+    }
+
+    public async Task<(bool Ok, string Message)> FailoverAsync(string candidate, CancellationToken cancel)
+    {
+        var member = _members.FirstOrDefault(m => m.Name == candidate);
+        if (member is null)
+        {
+            return (false, $"\"{candidate}\" is not a member; members are {string.Join(", ", _members.Select(m => m.Name))}");
+        }
+
+        return await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).FailoverAsync(member.RestPort, candidate, cancel);
+    }
+
+    /// <summary>Stops every process of the cluster: HAProxy, then replicas, then the leader (so no failover is triggered on the way down).</summary>
+    public async Task StopProcessesAsync(List<string>? outcomes = null)
+    {
+        if (_haproxy is not null && (_haproxy.IsAlive || File.Exists(Directory.HaproxyPid)))
+        {
+            await _haproxy.StopAsync(TimeSpan.FromSeconds(5));
+            outcomes?.Add("stopped HAProxy");
+        }
+
+        var ordered = _patroni.OrderBy(p => p.Key == Status?.Primary ? 1 : 0).ToList();
+        foreach (var (name, process) in ordered)
+        {
+            if (process.IsAlive || File.Exists(process.Spec.PidFile))
+            {
+                await process.StopAsync(TimeSpan.FromSeconds(60));
+                outcomes?.Add($"stopped {name}");
+            }
+
+            // Patroni stops PostgreSQL on SIGTERM; a postmaster left behind (Patroni killed) is stopped here.
+            var member = _members.FirstOrDefault(m => m.Name == name);
+            if (member is not null && ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory))
+            {
+                await Signals.TerminateAsync(pid, TimeSpan.FromSeconds(30));
+            }
+        }
+    }
+
+    /// <summary>Forgets the cluster: stops it, and with purge also deletes its data, secrets and DCS keys.</summary>
+    public async Task DeleteAsync(bool purge, CancellationToken cancel)
+    {
+        if (!_prepared)
+        {
+            Prepare([]);
+        }
+
+        await StopProcessesAsync();
+        if (purge)
+        {
+            try
+            {
+                await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
+            }
+            catch (HttpRequestException)
+            {
+                // etcd is down: the keys die with its data directory, and a new cluster of this name bootstraps anew anyway.
+            }
+
+            System.IO.Directory.Delete(Directory.Path, recursive: true);
+        }
+        else
+        {
+            File.Move(Directory.Manifest, Directory.Manifest + ".deleted", overwrite: true);
+        }
+    }
+
+    private async Task<string?> ReadLeaderKeyAsync(CancellationToken cancel)
+    {
+        try
+        {
+            return await new EtcdClient(_http, _etcd.ClientPort).GetAsync(LeaderKey, cancel);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<bool> DeleteLeaderKeyAsync(string member, CancellationToken cancel)
+    {
+        try
+        {
+            return await new EtcdClient(_http, _etcd.ClientPort).DeleteIfEqualsAsync(LeaderKey, member, cancel);
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private void SetStatus(ClusterStatus status)
+    {
+        State.CreatedAt ??= _clock.GetUtcNow();
+        status.CreatedAt = State.CreatedAt;
+        Status = status;
+        SecretFile.WriteAllTextAtomic(Directory.Status, Json.Serialize(status), Modes.PublicFile);
+    }
+
+    private void SaveState() => SecretFile.WriteAllTextAtomic(Directory.State, Json.Serialize(State), Modes.PrivateFile);
+
+    private bool WriteIfChanged(string path, string content, UnixFileMode mode)
+    {
+        if (File.Exists(path) && File.ReadAllText(path) == content)
+        {
+            return false;
+        }
+
+        SecretFile.WriteAllTextAtomic(path, content, mode);
+        _account.Own(path);
+        return true;
+    }
+
+    private static string Tail(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return "";
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Max(0, stream.Length - 16384), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static void Add(List<string> outcomes, string? outcome)
+    {
+        if (outcome is not null)
+        {
+            outcomes.Add(outcome);
+        }
+    }
+}

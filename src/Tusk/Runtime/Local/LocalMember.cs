@@ -1,0 +1,17 @@
+using Tusk.Planning;
+
+namespace Tusk.Runtime.Local;
+
+/// <summary>A member placed on this machine: its ports (allocated once, then kept) and its directory.</summary>
+public sealed record LocalMember(MemberPlan Plan, int PostgresPort, int RestPort, string Directory)
+{
+    public string Name => Plan.Name;
+    public string DataDirectory => Path.Combine(Directory, "data");
+    public string SocketDirectory => Path.Combine(Directory, "run");
+    public string TlsDirectory => Path.Combine(Directory, "tls");
+    public string PatroniConfig => Path.Combine(Directory, "patroni.yml");
+    public string PatroniLog => Path.Combine(Directory, "patroni.log");
+    public string PatroniPidFile => Path.Combine(Directory, "patroni.pid");
+    public string PgPassFile => Path.Combine(Directory, "pgpass");
+    public string PostmasterPidFile => Path.Combine(DataDirectory, "postmaster.pid");
+}

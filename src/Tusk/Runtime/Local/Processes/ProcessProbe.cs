@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace Tusk.Runtime.Local.Processes;
+
+/// <summary>Looks at processes through /proc: alive (and not a zombie), and still the program we started (PIDs get reused).</summary>
+public static class ProcessProbe
+{
+    public static bool IsAlive(int pid, string? commandFragment = null)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+            if (state is 'Z' or 'X')
+            {
+                return false;
+            }
+
+            return commandFragment is null || File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains(commandFragment, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The PID in a pid file (PostgreSQL's postmaster.pid has it on its first line), or null.</summary>
+    public static int? ReadPidFile(string path)
+    {
+        try
+        {
+            var first = File.ReadLines(path).FirstOrDefault();
+            return int.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Sends a signal; false when the process is already gone.</summary>
+    public static bool Signal(int pid, int signal) => Native.Kill(pid, signal) == 0;
+}

@@ -1,0 +1,110 @@
+using Tusk.Api;
+using Tusk.Planning;
+
+namespace Tusk.Runtime.Local;
+
+/// <summary>
+/// From an observation to status: phase, conditions with reasons, instances, primary. Pure, so
+/// every phase transition is unit-tested without processes.
+/// </summary>
+public static class StatusCalculator
+{
+    public static ClusterStatus Compute(ClusterPlan plan, IReadOnlyList<LocalMember> members, Observation seen, ClusterStatus? previous, long generation, DateTimeOffset now)
+    {
+        var observed = (seen.Members ?? []).ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var leader = seen.Members?.FirstOrDefault(m => m.IsLeader && m.State == "running");
+        var instances = members.Select(m =>
+        {
+            observed.TryGetValue(m.Name, out var p);
+            var state = p?.State ?? "down";
+            if (p is not null && !p.IsLeader && state == "running" && seen.Streaming.Contains(m.Name))
+            {
+                state = "streaming";
+            }
+
+            return new InstanceStatus
+            {
+                Name = m.Name,
+                InstanceSet = m.Plan.InstanceSet,
+                Role = p is null ? "unknown" : p.IsLeader ? "leader" : p.Role,
+                State = seen.PatroniPids.GetValueOrDefault(m.Name) is null ? "down" : state,
+                Timeline = p?.Timeline,
+                LagBytes = p is null || p.IsLeader ? null : p.LagBytes,
+                Port = m.PostgresPort,
+                Pid = seen.PatroniPids.GetValueOrDefault(m.Name),
+            };
+        }).ToList();
+
+        var replicas = instances.Where(i => i.Name != leader?.Name).ToList();
+        var streaming = replicas.Count(i => i.State == "streaming");
+        var ready = leader is not null && streaming == replicas.Count && seen.EndpointWritable && seen.UsersApplied;
+        var wasReady = previous?.Phase is ClusterPhases.Ready or ClusterPhases.Degraded;
+
+        string phase;
+        string reason;
+        string message;
+        if (ready)
+        {
+            (phase, reason, message) = (ClusterPhases.Ready, "AllInstancesStreaming", $"{leader!.Name} is the primary and {streaming} of {replicas.Count} replicas stream from it");
+        }
+        else if (leader is null)
+        {
+            (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "NoLeader", wasReady ? "no member holds the leader lock; Patroni is electing a new primary" : "waiting for Patroni to bootstrap the first primary");
+        }
+        else if (!seen.EndpointWritable)
+        {
+            (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "EndpointNotWritable", $"{leader.Name} leads but the primary endpoint on port {plan.Port} does not take writes yet");
+        }
+        else if (streaming < replicas.Count)
+        {
+            var waiting = string.Join(", ", replicas.Where(i => i.State != "streaming").Select(i => $"{i.Name} ({i.State})"));
+            (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "ReplicasNotStreaming", $"{streaming} of {replicas.Count} replicas stream; waiting for {waiting}");
+        }
+        else
+        {
+            (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "UsersPending", "creating users and databases");
+        }
+
+        var conditions = new List<Condition>
+        {
+            Transition(previous, "Ready", ready, reason, message, now),
+            Transition(previous, "Progressing", phase == ClusterPhases.Creating, reason, message, now),
+            Transition(previous, "Degraded", phase == ClusterPhases.Degraded, reason, message, now),
+        };
+
+        return new ClusterStatus
+        {
+            Phase = phase,
+            ObservedGeneration = generation,
+            Conditions = conditions,
+            Instances = instances,
+            Primary = leader?.Name,
+            Endpoints = new Endpoints($"127.0.0.1:{plan.Port}", $"127.0.0.1:{plan.Port + 1}"),
+            LastError = ready ? null : seen.Diagnosis ?? previous?.LastError,
+            UpdatedAt = now,
+        };
+    }
+
+    public static ClusterStatus Stopped(ClusterPlan plan, IReadOnlyList<LocalMember> members, ClusterStatus? previous, long generation, DateTimeOffset now) => new()
+    {
+        Phase = ClusterPhases.Stopped,
+        ObservedGeneration = generation,
+        Conditions =
+        [
+            Transition(previous, "Ready", false, "Shutdown", "spec.shutdown is true: every instance is stopped and the data kept", now),
+            Transition(previous, "Progressing", false, "Shutdown", "spec.shutdown is true", now),
+            Transition(previous, "Degraded", false, "Shutdown", "spec.shutdown is true", now),
+        ],
+        Instances = members.Select(m => new InstanceStatus { Name = m.Name, InstanceSet = m.Plan.InstanceSet, State = "stopped", Port = m.PostgresPort }).ToList(),
+        Endpoints = new Endpoints($"127.0.0.1:{plan.Port}", $"127.0.0.1:{plan.Port + 1}"),
+        UpdatedAt = now,
+    };
+
+    /// <summary>Keeps lastTransitionTime when the status did not change, as Kubernetes conditions do.</summary>
+    private static Condition Transition(ClusterStatus? previous, string type, bool status, string reason, string message, DateTimeOffset now)
+    {
+        var value = status ? "True" : "False";
+        var before = previous?.Conditions.FirstOrDefault(c => c.Type == type);
+        return new Condition(type, value, reason, message, before?.Status == value ? before.LastTransitionTime : now);
+    }
+}
