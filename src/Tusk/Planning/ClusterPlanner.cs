@@ -21,6 +21,9 @@ public static class ClusterPlanner
         ["max_connections"] = "100",
         ["password_encryption"] = "scram-sha-256",
         ["ssl_min_protocol_version"] = "TLSv1.2",
+        // A standby retries a failed stream every 5 s by default; a new replica's first try
+        // usually fails (its slot is not there yet), so retry sooner.
+        ["wal_retrieve_retry_interval"] = "500ms",
     };
 
     public static ClusterPlan Plan(PostgresCluster cluster)

@@ -35,7 +35,8 @@ public static class HaproxyConfigBuilder
         text.AppendLine();
         text.AppendLine($"listen {name}");
         text.AppendLine($"    bind 127.0.0.1:{port}");
-        text.AppendLine($"    option httpchk GET {check}");
+        // OPTIONS: Patroni answers with the status line only, so closing the check early resets nothing.
+        text.AppendLine($"    option httpchk OPTIONS {check}");
         text.AppendLine("    http-check expect status 200");
         text.AppendLine("    default-server inter 1s fastinter 250ms downinter 250ms rise 1 fall 2 on-marked-down shutdown-sessions");
         foreach (var member in members)

@@ -27,6 +27,7 @@ public sealed class LocalCluster
     private readonly Dictionary<string, DateTimeOffset> _patroniDownSince = new(StringComparer.Ordinal);
     private SupervisedProcess? _haproxy;
     private bool _prepared;
+    private DateTimeOffset _lastNudge;
     private ClusterSecrets? _secrets;
     private List<LocalMember> _members = [];
 
@@ -146,7 +147,7 @@ public sealed class LocalCluster
 
         _members = members;
         _account.Directory(Directory.Haproxy);
-        if (WriteIfChanged(Directory.HaproxyConfig, HaproxyConfigBuilder.Build(Plan.Name, Plan.Port, members, Directory.HaproxySocket), Modes.PublicFile))
+        if (WriteIfChanged(Directory.HaproxyConfig, HaproxyConfigBuilder.Build(Plan.Name, Plan.Port, members, Directory.HaproxySocket), Modes.PublicFile) && _haproxy is not null)
         {
             changed.Add("haproxy");
         }
@@ -268,6 +269,7 @@ public sealed class LocalCluster
                     }
 
                     usersApplied = await EnsureUsersAsync(connection, outcomes, cancel);
+                    await NudgeLeaderAsync(client, leaderMember, members!, streaming, outcomes, cancel);
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
@@ -283,6 +285,28 @@ public sealed class LocalCluster
         }
 
         return new Observation(members, streaming, writable, usersApplied, pids, diagnosis);
+    }
+
+    /// <summary>
+    /// A replica that finished its base backup streams only once the leader has created its
+    /// slot, which the leader does on its next HA cycle — up to loop_wait (10 s) later. Patroni
+    /// wakes a member's cycle on any PATCH /config, so a no-op patch (ttl set to its own value)
+    /// makes the leader act now. At most once a second.
+    /// </summary>
+    private async Task NudgeLeaderAsync(PatroniClient client, LocalMember leader, IReadOnlyList<PatroniMember> members, HashSet<string> streaming, List<string> outcomes, CancellationToken cancel)
+    {
+        var waiting = members.Where(m => !m.IsLeader && m.State == "running" && !streaming.Contains(m.Name)).Select(m => m.Name).ToList();
+        var now = _clock.GetUtcNow();
+        if (waiting.Count == 0 || now - _lastNudge < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+
+        _lastNudge = now;
+        var (ok, message) = await client.PatchConfigAsync(leader.RestPort, new JsonObject { ["ttl"] = Plan.Timings.Ttl }, cancel);
+        outcomes.Add(ok
+            ? $"woke the leader {leader.Name} so it creates replication slots for {string.Join(", ", waiting)} now rather than on its next loop"
+            : $"could not wake the leader {leader.Name}: {message}");
     }
 
     private async Task<bool> EndpointWritableAsync(LocalMember? leader, CancellationToken cancel)

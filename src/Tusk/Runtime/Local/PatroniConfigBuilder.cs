@@ -53,6 +53,8 @@ public static class PatroniConfigBuilder
                 ["bin_dir"] = $"/usr/lib/postgresql/{plan.PostgresVersion}/bin",
                 ["pgpass"] = member.PgPassFile,
                 ["use_unix_socket"] = true,
+                // A fast checkpoint starts a new replica's base backup at once instead of after a spread checkpoint.
+                ["basebackup"] = new object[] { new Dictionary<string, object> { ["checkpoint"] = "fast" } },
                 ["authentication"] = new Dictionary<string, object>
                 {
                     ["superuser"] = Credentials(ClusterPlan.Superuser, secrets.Superuser, tls),

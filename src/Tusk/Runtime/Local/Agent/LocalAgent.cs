@@ -69,7 +69,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         await _gate.WaitAsync(cancel);
         try
         {
-            if (_clusters.Count == 0)
+            if (_clusters.Count == 0 || _stopping.IsCancellationRequested)
             {
                 return;
             }
