@@ -23,6 +23,15 @@ public static class Options
     {
         Description = "How long --wait waits, e.g. 90s or 00:05:00",
         DefaultValueFactory = _ => TimeSpan.FromSeconds(seconds),
-        CustomParser = r => Durations.Parse(r.Tokens[0].Value) ?? throw new FormatException($"\"{r.Tokens[0].Value}\" is not a duration; write e.g. 90s, 5m or 00:05:00"),
+        CustomParser = r =>
+        {
+            if (Durations.Parse(r.Tokens[0].Value) is { } duration)
+            {
+                return duration;
+            }
+
+            r.AddError($"\"{r.Tokens[0].Value}\" is not a duration; write e.g. 90s, 5m or 00:05:00");
+            return default;
+        },
     };
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Runtime.Versioning;
-using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Tusk.Security;
 
 namespace Tusk.Tests.Security;

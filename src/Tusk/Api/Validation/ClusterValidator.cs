@@ -187,6 +187,10 @@ public static class ClusterValidator
             {
                 problems.Add(new Problem($"{path}.name", $"\"{user.Name}\" is listed twice; list each user once with all its databases"));
             }
+            else if (user.Name == "postgres")
+            {
+                problems.Add(new Problem($"{path}.name", "\"postgres\" is the superuser Tusk manages itself; choose another name (its password is in the cluster's secrets/superuser file)"));
+            }
             else if (user.Name.StartsWith("tusk-", StringComparison.Ordinal) || user.Name.StartsWith("pg-", StringComparison.Ordinal))
             {
                 problems.Add(new Problem($"{path}.name", $"\"{user.Name}\" is reserved: names starting with \"tusk-\" or \"pg-\" belong to Tusk's own roles; choose another name"));

@@ -19,7 +19,8 @@ public static partial class LogDiagnosis
 
         if (AddressInUse().Match(logTail) is { Success: true } address)
         {
-            return $"PostgreSQL cannot start: its port {address.Groups[1].Value} is taken by another program. Stop that program (`ss -ltnp 'sport = :{address.Groups[1].Value}'` shows it) and Tusk retries.";
+            var port = address.Groups["port"].Value;
+            return $"PostgreSQL cannot start: its port {port} is taken by another program. Stop that program (`ss -ltnp 'sport = :{port}'` shows it) and Tusk retries.";
         }
 
         if (InvalidParameter().Match(logTail) is { Success: true } parameter)
@@ -33,9 +34,13 @@ public static partial class LogDiagnosis
     [GeneratedRegex("could not access file \"([^\"]+)\": No such file or directory")]
     private static partial Regex MissingLibrary();
 
-    [GeneratedRegex("could not bind IPv4 address \"[^\"]+\": Address already in use[\\s\\S]*?port (\\d+)|Is another postmaster already running on port (\\d+)")]
+    // Both alternatives capture "port": a tail that begins at the HINT line still names it.
+    [GeneratedRegex("could not bind IPv4 address \"[^\"]+\": Address already in use[\\s\\S]*?port (?<port>\\d+)|Is another postmaster already running on port (?<port>\\d+)")]
     private static partial Regex AddressInUse();
 
-    [GeneratedRegex("FATAL:  (invalid value for parameter [^\\n]+|unrecognized configuration parameter [^\\n]+)")]
+    // On the command line (-c, as Patroni passes a few settings) a bad value is FATAL; in
+    // postgresql.conf, where the user's parameters go, it is logged as LOG and followed by
+    // "FATAL:  configuration file ... contains errors", which names no parameter.
+    [GeneratedRegex("(?:FATAL|LOG):  (invalid value for parameter [^\\n]+|unrecognized configuration parameter [^\\n]+)")]
     private static partial Regex InvalidParameter();
 }

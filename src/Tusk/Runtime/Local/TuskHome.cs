@@ -27,7 +27,7 @@ public sealed class TuskHome(string root)
             return new TuskHome(configured);
         }
 
-        if (Environment.UserName == "root")
+        if (Environment.IsPrivilegedProcess)
         {
             return new TuskHome("/var/lib/tusk");
         }

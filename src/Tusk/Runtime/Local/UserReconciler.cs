@@ -22,7 +22,7 @@ public static class UserReconciler
 
             // Options were checked by RoleOptions (attributes only, no ';'); the verifier is base64 and '$'.
             var verifier = ScramVerifier.Compute(passwords[user.Name]);
-            await ExecuteAsync(connection, $"ALTER ROLE {role} LOGIN {user.Options} PASSWORD '{verifier}'", cancel);
+            await ExecuteAsync(connection, $"ALTER ROLE {role} {user.Options} PASSWORD '{verifier}'", cancel);
             foreach (var database in user.Databases)
             {
                 if (!await ExistsAsync(connection, "SELECT 1 FROM pg_database WHERE datname = $1", database, cancel))

@@ -52,7 +52,8 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{restUser}:{restPassword}")));
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            // A string body carries Content-Length; Patroni's HTTP server answers 411 to chunked requests.
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         }
 
         try

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what Tusk needs on Debian 12: the real components and the .NET SDK check.
+# Idempotent: packages already installed are left alone. Services are not started here;
+# the Tusk agent starts every server itself.
+set -euo pipefail
+packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian's postgresql package creates and starts a default cluster on machines that run
+# services; Tusk does not use it, and it would hold port 5432.
+if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q '^15 *main .* online'; then
+  echo "note: Debian's own PostgreSQL cluster 15/main is running on port 5432; stop it (pg_ctlcluster 15 main stop) or give Tusk another port"
+fi
+command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Runtime.Versioning;
+
+namespace Tusk.Tests.Runtime.Local.EndToEnd;
+
+/// <summary>The agent is only a supervisor: databases outlive it, and the next agent adopts them.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class AgentCrashTests
+{
+    [Fact]
+    public async Task Killing_the_agent_leaves_the_database_serving_and_a_new_agent_adopts_the_same_processes()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var before = await sandbox.CreateAsync("survivor", port, replicas: 2);
+        var pidsBefore = sandbox.Processes().ToHashSet();
+        var agentPid = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "agent.pid")), CultureInfo.InvariantCulture);
+
+        TuskSandbox.Kill(agentPid);
+        await Task.Delay(500);
+        Assert.False(Tusk.Runtime.Local.Processes.ProcessProbe.IsAlive(agentPid), "the agent is still alive");
+
+        await using (var connection = await sandbox.ConnectAsync("survivor", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE while_agent_down (id int); INSERT INTO while_agent_down VALUES (1)");
+        }
+
+        // Any command starts a new agent on demand; it must adopt, not restart.
+        var after = await sandbox.ClusterAsync("survivor");
+        await sandbox.WaitUntilAsync("the new agent reports the cluster ready", TimeSpan.FromSeconds(30), async () =>
+            (await sandbox.ClusterAsync("survivor")).Status?.Phase == "Ready");
+        after = await sandbox.ClusterAsync("survivor");
+
+        foreach (var instance in before.Status!.Instances)
+        {
+            Assert.Equal(instance.Pid, after.Status!.Instances.Single(i => i.Name == instance.Name).Pid);
+        }
+
+        var agentPidAfter = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "agent.pid")), CultureInfo.InvariantCulture);
+        Assert.NotEqual(agentPid, agentPidAfter);
+        Assert.True(pidsBefore.SetEquals(sandbox.Processes().Where(p => p != agentPidAfter)), "processes were restarted instead of adopted");
+        Assert.Contains("adopted", sandbox.AgentLog(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using Npgsql;
+
+namespace Tusk.Tests.Runtime.Local.EndToEnd;
+
+/// <summary>Unplanned failover: the leader's Patroni and postmaster are killed with SIGKILL.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class FailoverTests
+{
+    [Fact]
+    public async Task Killing_the_leaders_patroni_and_postmaster_promotes_a_replica_well_within_the_lease_and_the_endpoint_follows()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var before = await sandbox.CreateAsync("crash", port, replicas: 3);
+        var leader = before.Status!.Instances.Single(i => i.Role == "leader");
+
+        var clock = Stopwatch.StartNew();
+        KillLeader(sandbox, "crash", leader.Name, leader.Pid!.Value);
+
+        await sandbox.WaitUntilAsync("the primary endpoint takes writes on another member", TimeSpan.FromSeconds(60), async () =>
+        {
+            await using var connection = await sandbox.ConnectAsync("crash", port);
+            return await TuskSandbox.ScalarAsync(connection, "SELECT inet_server_port()") is int p && p != leader.Port
+                && await TuskSandbox.ScalarAsync(connection, "CREATE TABLE IF NOT EXISTS after_failover (id int)") is null;
+        });
+
+        // The default lease is 30 s; the agent released the dead leader's key instead of waiting for it.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), $"failover took {clock.Elapsed.TotalSeconds:0.0}s, as long as waiting for the lease");
+        Assert.Contains("released the leader key of " + leader.Name, sandbox.AgentLog(), StringComparison.Ordinal);
+
+        // The old leader comes back as a replica.
+        await sandbox.WaitUntilAsync($"{leader.Name} rejoins as a streaming replica", TimeSpan.FromSeconds(90), async () =>
+            (await sandbox.ClusterAsync("crash")).Status!.Instances.Single(i => i.Name == leader.Name).State == "streaming");
+    }
+
+    [Fact]
+    public async Task In_synchronous_mode_every_commit_acknowledged_before_the_leader_is_killed_survives()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var before = await sandbox.CreateAsync("sync", port, replicas: 3, synchronous: true);
+        var leader = before.Status!.Instances.Single(i => i.Role == "leader");
+        await using (var setup = await sandbox.ConnectAsync("sync", port))
+        {
+            await TuskSandbox.ScalarAsync(setup, "CREATE TABLE ledger (id int PRIMARY KEY)");
+        }
+
+        await sandbox.WaitUntilAsync("a synchronous standby is chosen", TimeSpan.FromSeconds(60), async () =>
+        {
+            await using var connection = await sandbox.ConnectAsync("sync", port, superuser: true);
+            return await TuskSandbox.ScalarAsync(connection, "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'") is long n && n > 0;
+        });
+
+        // A writer commits continuously; every id whose COMMIT returned is recorded as acknowledged.
+        var acknowledged = new List<int>();
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var id = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var connection = await sandbox.ConnectAsync("sync", port);
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var next = ++id;
+                        await using var insert = new NpgsqlCommand($"INSERT INTO ledger VALUES ({next})", connection);
+                        await insert.ExecuteNonQueryAsync();
+                        lock (acknowledged)
+                        {
+                            acknowledged.Add(next);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+                {
+                    await Task.Delay(50);
+                }
+            }
+        });
+
+        await sandbox.WaitUntilAsync("the writer has committed rows", TimeSpan.FromSeconds(30), () => Task.FromResult(Count(acknowledged) > 50));
+        KillLeader(sandbox, "sync", leader.Name, leader.Pid!.Value);
+        var atKill = Count(acknowledged);
+        await sandbox.WaitUntilAsync("writes succeed again after the failover", TimeSpan.FromSeconds(60), () => Task.FromResult(Count(acknowledged) > atKill + 50));
+        await stop.CancelAsync();
+        await writer;
+
+        await using var check = await sandbox.ConnectAsync("sync", port);
+        var present = new HashSet<int>();
+        await using (var select = new NpgsqlCommand("SELECT id FROM ledger", check))
+        await using (var reader = await select.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                present.Add(reader.GetInt32(0));
+            }
+        }
+
+        var lost = acknowledged.Where(id => !present.Contains(id)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged commits were lost: {string.Join(", ", lost.Take(20))}");
+        Assert.True(atKill > 50 && acknowledged.Count > atKill, "the writer did not commit on both sides of the failover");
+    }
+
+    private static int Count(List<int> list)
+    {
+        lock (list)
+        {
+            return list.Count;
+        }
+    }
+
+    /// <summary>SIGKILL to the member's Patroni and its postmaster at the same moment, as a crash would.</summary>
+    internal static void KillLeader(TuskSandbox sandbox, string cluster, string member, int patroniPid)
+    {
+        var pidFile = Path.Combine(sandbox.ClusterPath(cluster), "members", member, "data", "postmaster.pid");
+        var postmaster = int.Parse(File.ReadLines(pidFile).First(), System.Globalization.CultureInfo.InvariantCulture);
+        TuskSandbox.Kill(patroniPid);
+        TuskSandbox.Kill(postmaster);
+    }
+}

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using Npgsql;
+using Tusk.Api;
+
+namespace Tusk.Tests.Runtime.Local.EndToEnd;
+
+/// <summary>
+/// A private Tusk installation for one test: its own state directory under /tmp, the real
+/// `tusk` executable, real processes on free loopback ports. Disposing stops everything it
+/// started — through `tusk agent stop --all`, then by killing whatever still runs from its
+/// directory — and fails loudly if anything survived, so no test leaks processes or ports.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class TuskSandbox : IAsyncDisposable
+{
+    public TuskSandbox()
+    {
+        Home = Directory.CreateTempSubdirectory("tusk-e2e-").FullName;
+        File.SetUnixFileMode(Home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+
+    public string Home { get; }
+
+    public static string Executable => Path.Combine(AppContext.BaseDirectory, "tusk");
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["TUSK_HOME"] = Home;
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Runs tusk and fails the test with everything it printed when the exit code is not 0.</summary>
+    public async Task<CliResult> RunOkAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"tusk {string.Join(' ', args)} failed:\n{result}\n--- agent log ---\n{AgentLog()}");
+        return result;
+    }
+
+    public string AgentLog() => File.Exists(Path.Combine(Home, "agent.log")) ? string.Join('\n', File.ReadLines(Path.Combine(Home, "agent.log")).TakeLast(60)) : "(no agent log)";
+
+    public string WriteManifest(string name, string yaml)
+    {
+        var path = Path.Combine(Home, $"{name}.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    public static string Manifest(string name, int port, int replicas, bool synchronous = false, int ttl = 30, int loopWait = 10) => $"""
+        apiVersion: tusk.dev/v1
+        kind: PostgresCluster
+        metadata:
+          name: {name}
+        spec:
+          postgresVersion: 15
+          port: {port}
+          instances:
+            - name: instance1
+              replicas: {replicas}
+          patroni:
+            leaderLeaseDurationSeconds: {ttl}
+            syncPeriodSeconds: {loopWait}
+            synchronousMode: {(synchronous ? "true" : "false")}
+          users:
+            - name: app
+              databases: [app]
+              options: CREATEDB
+        """;
+
+    /// <summary>Applies a cluster and waits until it is ready; returns its status.</summary>
+    public async Task<PostgresCluster> CreateAsync(string name, int port, int replicas, bool synchronous = false, int ttl = 30, int loopWait = 10)
+    {
+        var file = WriteManifest(name, Manifest(name, port, replicas, synchronous, ttl, loopWait));
+        await RunOkAsync("apply", "-f", file, "--wait", "--timeout", "150s");
+        return await ClusterAsync(name);
+    }
+
+    public async Task<PostgresCluster> ClusterAsync(string name)
+    {
+        var result = await RunOkAsync("describe", "cluster", name, "-o", "json");
+        return Json.Deserialize<PostgresCluster>(result.Out)!;
+    }
+
+    /// <summary>Two consecutive free ports (primary and replicas endpoints).</summary>
+    public static int FreePortPair()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            using var first = new TcpListener(IPAddress.Loopback, 0);
+            first.Start();
+            var port = ((IPEndPoint)first.LocalEndpoint).Port;
+            first.Stop();
+            if (port < 65000 && IsFree(port) && IsFree(port + 1))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("no two consecutive free ports");
+    }
+
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public string ClusterPath(string name) => Path.Combine(Home, "clusters", "default", name);
+
+    public string Secret(string cluster, string file) => File.ReadAllText(Path.Combine(ClusterPath(cluster), "secrets", file));
+
+    public string CaFile => Path.Combine(Home, "ca", "ca.crt");
+
+    /// <summary>A connection as the generated user "app" (or the superuser), over TLS verified against Tusk's CA.</summary>
+    public async Task<NpgsqlConnection> ConnectAsync(string cluster, int port, bool superuser = false, string database = "app")
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = superuser ? "postgres" : "app",
+            Password = Secret(cluster, superuser ? "superuser" : "user-app"),
+            Database = superuser ? "postgres" : database,
+            SslMode = SslMode.VerifyFull,
+            RootCertificate = CaFile,
+            Pooling = false,
+            Timeout = 5,
+        };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Polls until the condition holds; fails with the description and the agent's log after the timeout.</summary>
+    public async Task WaitUntilAsync(string what, TimeSpan timeout, Func<Task<bool>> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        Exception? last = null;
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            {
+                last = e;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"timed out after {timeout.TotalSeconds:0}s waiting until {what}; last error: {last?.Message}\n--- agent log ---\n{AgentLog()}");
+    }
+
+    /// <summary>PIDs of every process whose command line mentions this sandbox's directory.</summary>
+    public IReadOnlyList<int> Processes()
+    {
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (cmdline.Contains(Home, StringComparison.Ordinal) && stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z')
+                {
+                    pids.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return pids;
+    }
+
+    public static void Kill(int pid, int signal = 9) => _ = Native.Kill(pid, signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        var stopped = await RunAsync("agent", "stop", "--all");
+        for (var i = 0; i < 100 && Processes().Count > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var leftovers = Processes();
+        foreach (var pid in leftovers)
+        {
+            Kill(pid);
+        }
+
+        // Postmasters' children carry no path; they exit with their postmaster.
+        await Task.Delay(200);
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        Assert.True(leftovers.Count == 0, $"processes survived `tusk agent stop --all` ({stopped.Out.Trim()}): {string.Join(", ", leftovers)}");
+    }
+}
