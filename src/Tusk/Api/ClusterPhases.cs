@@ -8,5 +8,4 @@ public static class ClusterPhases
     public const string Ready = "Ready";
     public const string Degraded = "Degraded";
     public const string Stopped = "Stopped";
-    public const string Failed = "Failed";
 }

@@ -3,7 +3,7 @@ namespace Tusk.Api;
 /// <summary>What the runtime observed, written by the reconciler after every cycle.</summary>
 public sealed class ClusterStatus
 {
-    /// <summary>Pending, Creating, Ready, Degraded, Stopped, Failed or Deleting.</summary>
+    /// <summary>Pending, Creating, Ready, Degraded or Stopped.</summary>
     public string Phase { get; set; } = ClusterPhases.Pending;
     public long ObservedGeneration { get; set; }
     public List<Condition> Conditions { get; set; } = [];

@@ -296,7 +296,7 @@ public class ClusterManifestInvalidTests
         {
             "reserved parameter: ssl",
             Spec("  patroni:\n    dynamicConfiguration:\n      postgresql:\n        parameters:\n          ssl: off\n"),
-            [$"hippo.yaml:10:16: {Parameters}.ssl: ssl is set by Tusk and cannot be overridden: TLS is always on; to use your own certificates set spec.customTLSSecret"]
+            [$"hippo.yaml:10:16: {Parameters}.ssl: ssl is set by Tusk and cannot be overridden: TLS is always on (own certificates via spec.customTLSSecret are planned)"]
         },
         {
             "reserved parameter: archive_command",

@@ -26,7 +26,9 @@ public sealed class LocalCluster
     private readonly Dictionary<string, SupervisedProcess> _patroni = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _patroniDownSince = new(StringComparer.Ordinal);
     private SupervisedProcess? _haproxy;
+    private static readonly TimeSpan PrepareInterval = TimeSpan.FromHours(1);
     private bool _prepared;
+    private DateTimeOffset _preparedAt;
     private DateTimeOffset _lastNudge;
     private ClusterSecrets? _secrets;
     private List<LocalMember> _members = [];
@@ -65,7 +67,14 @@ public sealed class LocalCluster
     public async Task<IReadOnlyList<string>> ReconcileAsync(CancellationToken cancel)
     {
         var outcomes = new List<string>();
+        // Preparing again now and then is what renews certificates before they expire.
+        if (_clock.GetUtcNow() - _preparedAt > PrepareInterval)
+        {
+            _prepared = false;
+        }
+
         var changedConfigs = _prepared ? [] : Prepare(outcomes);
+        await RemoveStaleMembersAsync(outcomes, cancel);
         if (Plan.Shutdown)
         {
             await StopProcessesAsync(outcomes);
@@ -87,7 +96,9 @@ public sealed class LocalCluster
         }
 
         var observation = await ObserveAsync(changedConfigs, outcomes, cancel);
-        SetStatus(StatusCalculator.Compute(Plan, _members, observation, Status, State.Generation, _clock.GetUtcNow()));
+        var status = StatusCalculator.Compute(Plan, _members, observation, Status, State.Generation, _clock.GetUtcNow());
+        status.LastOutcome = outcomes.Count > 0 ? outcomes[^1] : Status?.LastOutcome;
+        SetStatus(status);
         SaveState();
         return outcomes;
     }
@@ -157,23 +168,36 @@ public sealed class LocalCluster
             _launcher,
             _clock);
         _prepared = true;
-        outcomes.AddRange(RemoveStaleMembers());
+        _preparedAt = _clock.GetUtcNow();
         return changed;
     }
 
-    private List<string> RemoveStaleMembers()
+    /// <summary>
+    /// Members the spec no longer has. A replica is stopped and its directory removed. The
+    /// leader is never removed while it leads: the agent asks Patroni to switch over to a member
+    /// that stays, and removes it on a later cycle, once it is a replica.
+    /// </summary>
+    private async Task RemoveStaleMembersAsync(List<string> outcomes, CancellationToken cancel)
     {
-        var outcomes = new List<string>();
         foreach (var name in _patroni.Keys.Except(_members.Select(m => m.Name)).ToList())
         {
-            _patroni[name].StopAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            if (Status?.Primary == name && State.Members.TryGetValue(name, out var ports))
+            {
+                var (ok, message) = await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi)
+                    .SwitchoverAsync(ports.Rest, name, _members.FirstOrDefault()?.Name, cancel);
+                outcomes.Add(ok
+                    ? $"switched over from {name} before removing it, because the spec has fewer replicas"
+                    : $"waiting to remove {name}: it is the leader and the switchover away from it failed: {message}");
+                _prepared = false;
+                continue;
+            }
+
+            await StopMemberAsync(name, _patroni[name]);
             _patroni.Remove(name);
             State.Members.Remove(name);
             System.IO.Directory.Delete(Directory.Member(name), recursive: true);
             outcomes.Add($"removed member {name} because the spec has fewer replicas");
         }
-
-        return outcomes;
     }
 
     /// <summary>
@@ -421,22 +445,37 @@ public sealed class LocalCluster
             outcomes?.Add("stopped HAProxy");
         }
 
-        var ordered = _patroni.OrderBy(p => p.Key == Status?.Primary ? 1 : 0).ToList();
-        foreach (var (name, process) in ordered)
+        foreach (var (name, process) in _patroni.OrderBy(p => p.Key == Status?.Primary ? 1 : 0).ToList())
         {
-            if (process.IsAlive || File.Exists(process.Spec.PidFile))
+            if (await StopMemberAsync(name, process))
             {
-                await process.StopAsync(TimeSpan.FromSeconds(60));
                 outcomes?.Add($"stopped {name}");
             }
-
-            // Patroni stops PostgreSQL on SIGTERM; a postmaster left behind (Patroni killed) is stopped here.
-            var member = _members.FirstOrDefault(m => m.Name == name);
-            if (member is not null && ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory))
-            {
-                await Signals.TerminateAsync(pid, TimeSpan.FromSeconds(30));
-            }
         }
+    }
+
+    /// <summary>
+    /// Stops a member's Patroni, which stops its PostgreSQL; a postmaster left behind (Patroni
+    /// killed, or exiting mid-start) is stopped too. True when something was running.
+    /// </summary>
+    private async Task<bool> StopMemberAsync(string name, SupervisedProcess patroni)
+    {
+        var postmasterPidFile = Path.Combine(Directory.Member(name), "data", "postmaster.pid");
+        var postmaster = ProcessProbe.ReadPidFile(postmasterPidFile);
+        var running = patroni.IsAlive || File.Exists(patroni.Spec.PidFile);
+        if (running)
+        {
+            await patroni.StopAsync(TimeSpan.FromSeconds(60));
+        }
+
+        postmaster = ProcessProbe.ReadPidFile(postmasterPidFile) ?? postmaster;
+        if (postmaster is { } pid && ProcessProbe.IsAlive(pid, Directory.Member(name)))
+        {
+            await Signals.TerminateAsync(pid, TimeSpan.FromSeconds(30));
+            running = true;
+        }
+
+        return running;
     }
 
     /// <summary>Forgets the cluster: stops it, and with purge also deletes its data, secrets and DCS keys.</summary>

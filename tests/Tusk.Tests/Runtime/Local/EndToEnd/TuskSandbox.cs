@@ -219,6 +219,18 @@ public sealed class TuskSandbox : IAsyncDisposable
         return pids;
     }
 
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "(gone)";
+        }
+    }
+
     public static void Kill(int pid, int signal = 9) => _ = Native.Kill(pid, signal);
 
     public async ValueTask DisposeAsync()
@@ -230,6 +242,7 @@ public sealed class TuskSandbox : IAsyncDisposable
         }
 
         var leftovers = Processes();
+        var described = leftovers.Select(pid => $"{pid} {CommandLine(pid)}").ToList();
         foreach (var pid in leftovers)
         {
             Kill(pid);
@@ -245,6 +258,6 @@ public sealed class TuskSandbox : IAsyncDisposable
         {
         }
 
-        Assert.True(leftovers.Count == 0, $"processes survived `tusk agent stop --all` ({stopped.Out.Trim()}): {string.Join(", ", leftovers)}");
+        Assert.True(leftovers.Count == 0, $"processes survived `tusk agent stop --all` ({stopped.Out.Trim()}):\n{string.Join('\n', described)}");
     }
 }
