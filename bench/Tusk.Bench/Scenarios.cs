@@ -37,7 +37,7 @@ public sealed class Scenarios(string tusk, int runs)
             var killedAt = writer.Now;
             Kill(leader.Pid!.Value);
             Kill(postmaster);
-            var seconds = await writer.FirstCommitAfterAsync(killedAt, TimeSpan.FromSeconds(120));
+            var seconds = await writer.FirstCommitAfterAsync(killedAt, TimeSpan.FromSeconds(120), notOnPort: leader.Port);
             if (!agentRunning)
             {
                 await install.TuskAsync("agent", "start");

@@ -9,7 +9,7 @@ namespace Tusk.Bench;
 /// </summary>
 public sealed class Writer(Func<NpgsqlConnection> connect) : IAsyncDisposable
 {
-    private readonly List<double> _commits = [];
+    private readonly List<(double At, int Port)> _commits = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Task? _loop;
@@ -33,11 +33,13 @@ public sealed class Writer(Func<NpgsqlConnection> connect) : IAsyncDisposable
 
                 while (!_stop.IsCancellationRequested)
                 {
-                    await using var insert = new NpgsqlCommand("INSERT INTO bench_writes DEFAULT VALUES", connection);
-                    await insert.ExecuteNonQueryAsync();
+                    // The member's port tells commits on the new primary from those an orphaned backend
+                    // of a killed postmaster can still make on the old one.
+                    await using var insert = new NpgsqlCommand("INSERT INTO bench_writes DEFAULT VALUES RETURNING inet_server_port()", connection);
+                    var port = (int)(await insert.ExecuteScalarAsync())!;
                     lock (_commits)
                     {
-                        _commits.Add(Now);
+                        _commits.Add((Now, port));
                     }
 
                     await Task.Delay(5);
@@ -50,18 +52,18 @@ public sealed class Writer(Func<NpgsqlConnection> connect) : IAsyncDisposable
         }
     }
 
-    /// <summary>Seconds from <paramref name="since"/> until the first commit after it, waiting up to the timeout.</summary>
-    public async Task<double> FirstCommitAfterAsync(double since, TimeSpan timeout)
+    /// <summary>Seconds from <paramref name="since"/> until the first commit after it (on another member than <paramref name="notOnPort"/>), waiting up to the timeout.</summary>
+    public async Task<double> FirstCommitAfterAsync(double since, TimeSpan timeout, int notOnPort = 0)
     {
         var deadline = Now + timeout.TotalSeconds;
         while (Now < deadline)
         {
             lock (_commits)
             {
-                var first = _commits.FirstOrDefault(t => t > since);
-                if (first > 0)
+                var first = _commits.FirstOrDefault(c => c.At > since && c.Port != notOnPort);
+                if (first.At > 0)
                 {
-                    return first - since;
+                    return first.At - since;
                 }
             }
 
@@ -76,7 +78,7 @@ public sealed class Writer(Func<NpgsqlConnection> connect) : IAsyncDisposable
     {
         lock (_commits)
         {
-            var times = _commits.Where(t => t >= from && t <= to).ToList();
+            var times = _commits.Select(c => c.At).Where(t => t >= from && t <= to).ToList();
             return times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty(to - from).Max();
         }
     }

@@ -25,10 +25,12 @@ public static class HaproxyConfigBuilder
         text.AppendLine("    timeout server 30m");
         text.AppendLine("    timeout check 1s");
         text.AppendLine("    option tcpka");
-        AppendListener(text, $"{clusterName}-primary", port, "/primary", members);
+        AppendListener(text, PrimaryBackend(clusterName), port, "/primary", members);
         AppendListener(text, $"{clusterName}-replicas", port + 1, "/replica", members);
         return text.ToString();
     }
+
+    public static string PrimaryBackend(string clusterName) => $"{clusterName}-primary";
 
     private static void AppendListener(StringBuilder text, string name, int port, string check, IReadOnlyList<LocalMember> members)
     {

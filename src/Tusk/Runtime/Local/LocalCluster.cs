@@ -30,6 +30,7 @@ public sealed class LocalCluster
     private bool _prepared;
     private DateTimeOffset _preparedAt;
     private DateTimeOffset _lastNudge;
+    private readonly Dictionary<string, DateTimeOffset> _divergedSince = new(StringComparer.Ordinal);
     private ClusterSecrets? _secrets;
     private List<LocalMember> _members = [];
 
@@ -225,6 +226,7 @@ public sealed class LocalCluster
         {
             if (await DeleteLeaderKeyAsync(member.Name, cancel))
             {
+                await MarkPrimaryDownAsync(member.Name, cancel);
                 outcomes.Add($"released the leader key of {member.Name} because its Patroni and PostgreSQL are both gone, so a replica takes over now instead of after the {Plan.Timings.Ttl}-second lease");
                 patroni.HoldUntil(now + TimeSpan.FromSeconds(2));
             }
@@ -294,6 +296,7 @@ public sealed class LocalCluster
 
                     usersApplied = await EnsureUsersAsync(connection, outcomes, cancel);
                     await NudgeLeaderAsync(client, leaderMember, members!, streaming, outcomes, cancel);
+                    await RebuildDivergedAsync(client, members!, streaming, outcomes, cancel);
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
@@ -331,6 +334,40 @@ public sealed class LocalCluster
         outcomes.Add(ok
             ? $"woke the leader {leader.Name} so it creates replication slots for {string.Join(", ", waiting)} now rather than on its next loop"
             : $"could not wake the leader {leader.Name}: {message}");
+    }
+
+    /// <summary>
+    /// A member that was primary, died, and had WAL the new primary never received cannot
+    /// stream from it; when Patroni leaves it stuck starting (no pg_rewind), the agent rebuilds
+    /// it from the leader after 10 s. What is discarded is WAL no commit acknowledged through
+    /// the cluster depends on: in asynchronous mode it was lost at failover; in synchronous mode
+    /// the standby had every acknowledged commit.
+    /// </summary>
+    private async Task RebuildDivergedAsync(PatroniClient client, IReadOnlyList<PatroniMember> members, HashSet<string> streaming, List<string> outcomes, CancellationToken cancel)
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var member in _members)
+        {
+            var seen = members.FirstOrDefault(m => m.Name == member.Name);
+            var stuck = seen is { IsLeader: false } && !streaming.Contains(member.Name) && LogDiagnosis.ShowsDivergedTimeline(Tail(member.PatroniLog, 2048));
+            if (!stuck)
+            {
+                _divergedSince.Remove(member.Name);
+                continue;
+            }
+
+            var since = _divergedSince.TryGetValue(member.Name, out var t) ? t : _divergedSince[member.Name] = now;
+            if (now - since < TimeSpan.FromSeconds(10))
+            {
+                continue;
+            }
+
+            var (ok, message) = await client.ReinitializeAsync(member.RestPort, cancel);
+            _divergedSince[member.Name] = now + TimeSpan.FromSeconds(50); // next attempt no sooner than a minute
+            outcomes.Add(ok
+                ? $"rebuilding {member.Name} from the leader because its timeline diverged: it had been primary and holds WAL the new primary never received, and pg_rewind did not run"
+                : $"could not rebuild {member.Name}, whose timeline diverged: {message}");
+        }
     }
 
     private async Task<bool> EndpointWritableAsync(LocalMember? leader, CancellationToken cancel)
@@ -422,6 +459,9 @@ public sealed class LocalCluster
             return (false, $"\"{candidate}\" is not a member; members are {string.Join(", ", _members.Select(m => m.Name))}");
         }
 
+        // The old primary stops taking writes as soon as Patroni demotes it; new connections
+        // should not be sent there meanwhile. Checks mark it up again if the switchover fails.
+        await MarkPrimaryDownAsync(leader!, cancel);
         return await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).SwitchoverAsync(member.RestPort, leader!, candidate, cancel);
     }
 
@@ -493,7 +533,7 @@ public sealed class LocalCluster
             {
                 await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (Transient.Is(e, cancel))
             {
                 // etcd is down: the keys die with its data directory, and a new cluster of this name bootstraps anew anyway.
             }
@@ -506,13 +546,16 @@ public sealed class LocalCluster
         }
     }
 
+    private Task<string> MarkPrimaryDownAsync(string member, CancellationToken cancel) =>
+        HaproxyAdmin.MarkDownAsync(Directory.HaproxySocket, HaproxyConfigBuilder.PrimaryBackend(Plan.Name), member, cancel);
+
     private async Task<string?> ReadLeaderKeyAsync(CancellationToken cancel)
     {
         try
         {
             return await new EtcdClient(_http, _etcd.ClientPort).GetAsync(LeaderKey, cancel);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (Transient.Is(e, cancel))
         {
             return null;
         }
@@ -524,7 +567,7 @@ public sealed class LocalCluster
         {
             return await new EtcdClient(_http, _etcd.ClientPort).DeleteIfEqualsAsync(LeaderKey, member, cancel);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (Transient.Is(e, cancel))
         {
             return false;
         }
@@ -552,7 +595,7 @@ public sealed class LocalCluster
         return true;
     }
 
-    private static string Tail(string path)
+    private static string Tail(string path, int bytes = 16384)
     {
         if (!File.Exists(path))
         {
@@ -560,7 +603,7 @@ public sealed class LocalCluster
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(Math.Max(0, stream.Length - 16384), SeekOrigin.Begin);
+        stream.Seek(Math.Max(0, stream.Length - bytes), SeekOrigin.Begin);
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

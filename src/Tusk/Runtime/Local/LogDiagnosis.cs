@@ -31,6 +31,14 @@ public static partial class LogDiagnosis
         return null;
     }
 
+    /// <summary>
+    /// A former primary that wrote WAL the new primary never received cannot stream
+    /// ("requested starting point ... is not in this server's history") and Patroni 3.0.2 keeps
+    /// it "starting" forever when pg_rewind was not triggered.
+    /// </summary>
+    public static bool ShowsDivergedTimeline(string logTail) =>
+        logTail.Contains("is not in this server's history", StringComparison.Ordinal);
+
     [GeneratedRegex("could not access file \"([^\"]+)\": No such file or directory")]
     private static partial Regex MissingLibrary();
 

@@ -14,7 +14,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, LocalCluster> _clusters = new(StringComparer.Ordinal);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(90) }; // each call sets its own, shorter limit
     private readonly TuskHome _home;
     private readonly ServiceAccount _account;
     private readonly ProcessLauncher _launcher;
@@ -88,7 +88,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
                         LogOutcome(_log, key, outcome);
                     }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!cancel.IsCancellationRequested)
                 {
                     LogReconcileFailed(_log, key, e);
                 }

@@ -10,13 +10,16 @@ namespace Tusk.Runtime.Local.Clients;
 /// </summary>
 public sealed class EtcdClient(HttpClient http, int port)
 {
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(3);
+
     private string Url(string path) => $"http://127.0.0.1:{port}/v3/{path}";
 
     public async Task<string?> GetAsync(string key, CancellationToken cancel)
     {
-        using var response = await http.PostAsJsonAsync(Url("kv/range"), new JsonObject { ["key"] = B64(key) }, cancel);
+        using var timeout = Limited(cancel);
+        using var response = await http.PostAsJsonAsync(Url("kv/range"), new JsonObject { ["key"] = B64(key) }, timeout.Token);
         response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancel);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(timeout.Token);
         var value = body?["kvs"]?[0]?["value"]?.GetValue<string>();
         return value is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(value));
     }
@@ -24,36 +27,33 @@ public sealed class EtcdClient(HttpClient http, int port)
     /// <summary>Deletes the key in one transaction only if its value is still <paramref name="expected"/>; true when it did.</summary>
     public async Task<bool> DeleteIfEqualsAsync(string key, string expected, CancellationToken cancel)
     {
+        using var timeout = Limited(cancel);
         var txn = new JsonObject
         {
             ["compare"] = new JsonArray(new JsonObject { ["key"] = B64(key), ["target"] = "VALUE", ["result"] = "EQUAL", ["value"] = B64(expected) }),
             ["success"] = new JsonArray(new JsonObject { ["request_delete_range"] = new JsonObject { ["key"] = B64(key) } }),
         };
-        using var response = await http.PostAsJsonAsync(Url("kv/txn"), txn, cancel);
+        using var response = await http.PostAsJsonAsync(Url("kv/txn"), txn, timeout.Token);
         response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancel);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(timeout.Token);
         return body?["succeeded"]?.GetValue<bool>() == true;
     }
 
     public async Task DeletePrefixAsync(string prefix, CancellationToken cancel)
     {
+        using var timeout = Limited(cancel);
         var end = Encoding.UTF8.GetBytes(prefix);
         end[^1]++;
-        using var response = await http.PostAsJsonAsync(Url("kv/deleterange"), new JsonObject { ["key"] = B64(prefix), ["range_end"] = Convert.ToBase64String(end) }, cancel);
+        using var response = await http.PostAsJsonAsync(Url("kv/deleterange"), new JsonObject { ["key"] = B64(prefix), ["range_end"] = Convert.ToBase64String(end) }, timeout.Token);
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task<bool> IsHealthyAsync(CancellationToken cancel)
+    /// <summary>The caller's token, cancelled also after a few seconds: etcd on loopback answers at once or not at all.</summary>
+    private static CancellationTokenSource Limited(CancellationToken cancel)
     {
-        try
-        {
-            using var response = await http.GetAsync($"http://127.0.0.1:{port}/health", cancel);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(Limit);
+        return timeout;
     }
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

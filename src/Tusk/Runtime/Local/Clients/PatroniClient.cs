@@ -13,11 +13,18 @@ namespace Tusk.Runtime.Local.Clients;
 /// </summary>
 public sealed class PatroniClient(HttpClient http, string restUser, string restPassword)
 {
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(3);
+
+    /// <summary>Switchover and failover answer once Patroni sees the new leader: up to 20 s with the default loop.</summary>
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
+
     public async Task<IReadOnlyList<PatroniMember>?> GetClusterAsync(int port, CancellationToken cancel)
     {
         try
         {
-            var body = await http.GetFromJsonAsync<JsonObject>($"http://127.0.0.1:{port}/cluster", cancel);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(Quick);
+            var body = await http.GetFromJsonAsync<JsonObject>($"http://127.0.0.1:{port}/cluster", timeout.Token);
             return body?["members"]?.Deserialize<List<PatroniMember>>(Json.Options) ?? [];
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
@@ -34,20 +41,26 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
             body["candidate"] = candidate;
         }
 
-        return SendAsync(HttpMethod.Post, port, "switchover", body, cancel);
+        return SendAsync(HttpMethod.Post, port, "switchover", body, cancel, Slow);
     }
 
     public Task<(bool Ok, string Message)> FailoverAsync(int port, string candidate, CancellationToken cancel) =>
-        SendAsync(HttpMethod.Post, port, "failover", new JsonObject { ["candidate"] = candidate }, cancel);
+        SendAsync(HttpMethod.Post, port, "failover", new JsonObject { ["candidate"] = candidate }, cancel, Slow);
 
     public Task<(bool Ok, string Message)> PatchConfigAsync(int port, JsonObject config, CancellationToken cancel) =>
         SendAsync(HttpMethod.Patch, port, "config", config, cancel);
 
+    /// <summary>Rebuilds the member from the leader with a fresh base backup (force: even while its PostgreSQL runs).</summary>
+    public Task<(bool Ok, string Message)> ReinitializeAsync(int port, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Post, port, "reinitialize", new JsonObject { ["force"] = true }, cancel);
+
     public Task<(bool Ok, string Message)> ReloadAsync(int port, CancellationToken cancel) =>
         SendAsync(HttpMethod.Post, port, "reload", null, cancel);
 
-    private async Task<(bool Ok, string Message)> SendAsync(HttpMethod method, int port, string path, JsonObject? body, CancellationToken cancel)
+    private async Task<(bool Ok, string Message)> SendAsync(HttpMethod method, int port, string path, JsonObject? body, CancellationToken cancel, TimeSpan? limit = null)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(limit ?? Quick);
         using var request = new HttpRequestMessage(method, $"http://127.0.0.1:{port}/{path}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{restUser}:{restPassword}")));
         if (body is not null)
@@ -58,8 +71,8 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
 
         try
         {
-            using var response = await http.SendAsync(request, cancel);
-            var text = (await response.Content.ReadAsStringAsync(cancel)).Trim();
+            using var response = await http.SendAsync(request, timeout.Token);
+            var text = (await response.Content.ReadAsStringAsync(timeout.Token)).Trim();
             return (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, text);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

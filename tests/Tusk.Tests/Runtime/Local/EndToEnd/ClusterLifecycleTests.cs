@@ -84,4 +84,27 @@ public sealed class ClusterLifecycleTests
         await sandbox.RunOkAsync("delete", "cluster", "gone", "--yes", "--purge");
         Assert.False(Directory.Exists(data), "--purge left the data behind");
     }
+
+    [Fact]
+    public async Task Shutdown_true_stops_every_instance_and_keeps_the_data_and_false_brings_the_cluster_back()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        await sandbox.CreateAsync("sleepy", port, replicas: 2);
+        await using (var connection = await sandbox.ConnectAsync("sleepy", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)");
+        }
+
+        var manifest = TuskSandbox.Manifest("sleepy", port, replicas: 2) + "\n  shutdown: true\n";
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("sleepy", manifest), "--wait", "--timeout", "120s");
+        var stopped = await sandbox.ClusterAsync("sleepy");
+        Assert.Equal(ClusterPhases.Stopped, stopped.Status!.Phase);
+        Assert.DoesNotContain(sandbox.Processes(), pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("patroni", StringComparison.Ordinal));
+        Assert.True(TuskSandbox.IsFree(port), "the primary endpoint still listens while the cluster is shut down");
+
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("sleepy", TuskSandbox.Manifest("sleepy", port, replicas: 2)), "--wait", "--timeout", "150s");
+        await using var again = await sandbox.ConnectAsync("sleepy", port);
+        Assert.Equal(42, await TuskSandbox.ScalarAsync(again, "SELECT id FROM kept"));
+    }
 }

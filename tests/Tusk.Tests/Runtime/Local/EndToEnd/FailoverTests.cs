@@ -105,6 +105,27 @@ public sealed class FailoverTests
         Assert.True(atKill > 50 && acknowledged.Count > atKill, "the writer did not commit on both sides of the failover");
     }
 
+    [Fact]
+    public async Task Failover_to_a_chosen_member_promotes_exactly_that_member()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var before = await sandbox.CreateAsync("forced", port, replicas: 3);
+        var target = before.Status!.Instances.Where(i => i.Role != "leader").OrderBy(i => i.Name, StringComparer.Ordinal).Last();
+
+        var result = await sandbox.RunOkAsync("failover", "forced", "--to", target.Name);
+        Assert.Contains(target.Name, result.Out, StringComparison.Ordinal);
+        await sandbox.WaitUntilAsync($"{target.Name} leads and the endpoint reaches it", TimeSpan.FromSeconds(60), async () =>
+        {
+            await using var connection = await sandbox.ConnectAsync("forced", port);
+            return await TuskSandbox.ScalarAsync(connection, "SELECT inet_server_port()") is int p && p == target.Port;
+        });
+
+        var unknown = await sandbox.RunAsync("failover", "forced", "--to", "forced-instance1-9");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("\"forced-instance1-9\" is not a member", unknown.Err, StringComparison.Ordinal);
+    }
+
     private static int Count(List<int> list)
     {
         lock (list)
