@@ -130,7 +130,7 @@ public sealed class Scenarios(string tusk, int runs)
         var clock = Stopwatch.StartNew();
         while ((await install.DescribeAsync(cluster)).Status?.Phase != "Ready")
         {
-            if (clock.Elapsed > TimeSpan.FromMinutes(3))
+            if (clock.Elapsed > TimeSpan.FromMinutes(6))
             {
                 throw new TimeoutException($"{cluster} did not become ready again");
             }

@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Tusk.Api;
+using Tusk.Runtime.Local;
 
 namespace Tusk.Bench;
 
@@ -61,34 +60,7 @@ public sealed class TuskInstall(string executable) : IAsyncDisposable
     public int PostmasterPid(string cluster, string member) =>
         int.Parse(File.ReadLines(Path.Combine(ClusterPath(cluster), "members", member, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
 
-    public static int FreePortPair()
-    {
-        while (true)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            if (port < 65000 && Free(port) && Free(port + 1))
-            {
-                return port;
-            }
-        }
-    }
-
-    private static bool Free(int port)
-    {
-        try
-        {
-            using var l = new TcpListener(IPAddress.Loopback, port);
-            l.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    public static int FreePortPair() => PortAllocator.FreePair();
 
     public async ValueTask DisposeAsync()
     {

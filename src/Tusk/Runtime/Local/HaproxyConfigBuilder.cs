@@ -20,7 +20,12 @@ public static class HaproxyConfigBuilder
         text.AppendLine();
         text.AppendLine("defaults");
         text.AppendLine("    mode tcp");
-        text.AppendLine("    timeout connect 2s");
+        // HAProxy waits min(timeout connect, 1 s) before retrying a refused connection, and a
+        // client's first attempt after a primary dies is usually sent to it: on loopback a
+        // connect either succeeds at once or never, so retry after 250 ms, on another server.
+        text.AppendLine("    timeout connect 250ms");
+        text.AppendLine("    retries 2");
+        text.AppendLine("    option redispatch 1");
         text.AppendLine("    timeout client 30m");
         text.AppendLine("    timeout server 30m");
         text.AppendLine("    timeout check 1s");

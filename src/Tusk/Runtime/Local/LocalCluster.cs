@@ -30,7 +30,7 @@ public sealed class LocalCluster
     private bool _prepared;
     private DateTimeOffset _preparedAt;
     private DateTimeOffset _lastNudge;
-    private readonly Dictionary<string, DateTimeOffset> _divergedSince = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _stuckSince = new(StringComparer.Ordinal);
     private ClusterSecrets? _secrets;
     private List<LocalMember> _members = [];
 
@@ -296,7 +296,7 @@ public sealed class LocalCluster
 
                     usersApplied = await EnsureUsersAsync(connection, outcomes, cancel);
                     await NudgeLeaderAsync(client, leaderMember, members!, streaming, outcomes, cancel);
-                    await RebuildDivergedAsync(client, members!, streaming, outcomes, cancel);
+                    await RebuildStuckReplicasAsync(client, members!, streaming, outcomes, cancel);
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
@@ -337,36 +337,40 @@ public sealed class LocalCluster
     }
 
     /// <summary>
-    /// A member that was primary, died, and had WAL the new primary never received cannot
-    /// stream from it; when Patroni leaves it stuck starting (no pg_rewind), the agent rebuilds
-    /// it from the leader after 10 s. What is discarded is WAL no commit acknowledged through
-    /// the cluster depends on: in asynchronous mode it was lost at failover; in synchronous mode
-    /// the standby had every acknowledged commit.
+    /// Rebuilds replicas that cannot recover by themselves, with a fresh base backup from the
+    /// leader (Patroni's reinitialize). Two cases, both measured here with Patroni 3.0.2: a
+    /// former primary whose timeline diverged (it holds WAL the new primary never received) and
+    /// that pg_rewind did not fix, after 10 s; and a member stuck "starting" for a minute while
+    /// a leader runs — after a second failure during its pg_rewind, Patroni starts it as a
+    /// standby with no primary and waits 300 s before trying anything else. What is discarded is
+    /// WAL no acknowledged commit depends on: in asynchronous mode it was lost at failover; in
+    /// synchronous mode the standby had every acknowledged commit.
     /// </summary>
-    private async Task RebuildDivergedAsync(PatroniClient client, IReadOnlyList<PatroniMember> members, HashSet<string> streaming, List<string> outcomes, CancellationToken cancel)
+    private async Task RebuildStuckReplicasAsync(PatroniClient client, IReadOnlyList<PatroniMember> members, HashSet<string> streaming, List<string> outcomes, CancellationToken cancel)
     {
         var now = _clock.GetUtcNow();
         foreach (var member in _members)
         {
             var seen = members.FirstOrDefault(m => m.Name == member.Name);
-            var stuck = seen is { IsLeader: false } && !streaming.Contains(member.Name) && LogDiagnosis.ShowsDivergedTimeline(Tail(member.PatroniLog, 2048));
-            if (!stuck)
+            if (seen is null || seen.IsLeader || streaming.Contains(member.Name) || seen.State is "running" or "creating replica")
             {
-                _divergedSince.Remove(member.Name);
+                _stuckSince.Remove(member.Name);
                 continue;
             }
 
-            var since = _divergedSince.TryGetValue(member.Name, out var t) ? t : _divergedSince[member.Name] = now;
-            if (now - since < TimeSpan.FromSeconds(10))
+            var since = _stuckSince.TryGetValue(member.Name, out var t) ? t : _stuckSince[member.Name] = now;
+            var diverged = LogDiagnosis.ShowsDivergedTimeline(Tail(member.PatroniLog, 4096));
+            if (now - since < TimeSpan.FromSeconds(diverged ? 10 : 60))
             {
                 continue;
             }
 
             var (ok, message) = await client.ReinitializeAsync(member.RestPort, cancel);
-            _divergedSince[member.Name] = now + TimeSpan.FromSeconds(50); // next attempt no sooner than a minute
-            outcomes.Add(ok
-                ? $"rebuilding {member.Name} from the leader because its timeline diverged: it had been primary and holds WAL the new primary never received, and pg_rewind did not run"
-                : $"could not rebuild {member.Name}, whose timeline diverged: {message}");
+            _stuckSince[member.Name] = now + TimeSpan.FromSeconds(60); // next attempt no sooner than two minutes
+            var why = diverged
+                ? "its timeline diverged: it had been primary and holds WAL the new primary never received, and pg_rewind did not run"
+                : $"it has been {seen.State} for a minute while {Status?.Primary ?? "the leader"} leads";
+            outcomes.Add(ok ? $"rebuilding {member.Name} from the leader because {why}" : $"could not rebuild {member.Name} ({why}): {message}");
         }
     }
 

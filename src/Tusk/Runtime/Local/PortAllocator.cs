@@ -23,6 +23,21 @@ public static class PortAllocator
         throw new InvalidOperationException("no free TCP port on 127.0.0.1");
     }
 
+    /// <summary>Two consecutive free ports, as a cluster's primary and replicas endpoints need.</summary>
+    public static int FreePair()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = FreePort(new HashSet<int>());
+            if (port < 65000 && IsFree(port + 1))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("no two consecutive free TCP ports on 127.0.0.1");
+    }
+
     public static bool IsFree(int port)
     {
         try

@@ -13,6 +13,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Dictionary<string, LocalCluster> _clusters = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(90) }; // each call sets its own, shorter limit
     private readonly TuskHome _home;
@@ -55,7 +56,8 @@ public sealed partial class LocalAgent : IAsyncDisposable
             await ReconcileAllAsync(linked.Token);
             try
             {
-                await Task.Delay(Tick, _clock, linked.Token);
+                // The next cycle comes after a tick, or at once when an apply or an action asks for it.
+                await _wake.WaitAsync(Tick, linked.Token);
             }
             catch (OperationCanceledException)
             {
@@ -132,6 +134,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
                 applied.Add(new AppliedCluster(cluster.Metadata.Namespace!, cluster.Metadata.Name!, result, generation));
             }
 
+            Wake();
             return new ApplyResponse(true, [], warnings, applied);
         }
         finally
@@ -214,6 +217,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         }
 
         var (ok, message) = await action(cluster);
+        Wake();
         return new ActionResponse(ok, message);
     }
 
@@ -242,8 +246,24 @@ public sealed partial class LocalAgent : IAsyncDisposable
         }
     }
 
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another caller woke the loop first; one wake-up is enough.
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _wake.Dispose();
         _http.Dispose();
         _gate.Dispose();
         _stopping.Dispose();

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.Versioning;
 using Npgsql;
 using Tusk.Api;
+using Tusk.Runtime.Local;
 
 namespace Tusk.Tests.Runtime.Local.EndToEnd;
 
@@ -103,36 +102,9 @@ public sealed class TuskSandbox : IAsyncDisposable
     }
 
     /// <summary>Two consecutive free ports (primary and replicas endpoints).</summary>
-    public static int FreePortPair()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            using var first = new TcpListener(IPAddress.Loopback, 0);
-            first.Start();
-            var port = ((IPEndPoint)first.LocalEndpoint).Port;
-            first.Stop();
-            if (port < 65000 && IsFree(port) && IsFree(port + 1))
-            {
-                return port;
-            }
-        }
+    public static int FreePortPair() => PortAllocator.FreePair();
 
-        throw new InvalidOperationException("no two consecutive free ports");
-    }
-
-    public static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    public static bool IsFree(int port) => PortAllocator.IsFree(port);
 
     public string ClusterPath(string name) => Path.Combine(Home, "clusters", "default", name);
 
