@@ -4,6 +4,12 @@ using Tusk.Bench;
 
 // Usage: dotnet run -c Release --project bench/Tusk.Bench -- [--tusk PATH] [--runs N] [--write docs/benchmarks.md]
 // Runs as root (baselines start PostgreSQL as the postgres account). Takes about ten minutes.
+// `-- --only env [--write docs/benchmarks.md]`: only issue 7's inventory figures (about a minute).
+if (Arg("--only") == "env")
+{
+    return await EnvBenchmark.RunAsync(Arg("--write"));
+}
+
 var tuskPath = Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk");
 var runs = int.Parse(Arg("--runs") ?? "5", CultureInfo.InvariantCulture);
 var output = Arg("--write");

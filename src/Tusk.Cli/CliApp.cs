@@ -19,6 +19,7 @@ public static class CliApp
         DeleteCommand.Create(context),
         LogsCommand.Create(context),
         AgentCommand.Create(context),
+        EnvCommand.Create(context),
     };
 
     public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancel = default) =>
