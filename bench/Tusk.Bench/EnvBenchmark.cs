@@ -50,8 +50,6 @@ public static class EnvBenchmark
         var (tuskSequential, tuskSequentialConflicts, _) = await TuskAsync(server, "tusk_seq", workers: 1, serialize: true);
         Console.Error.WriteLine("== tusk env: 16 workers");
         var (tuskConcurrent, tuskConcurrentConflicts, _) = await TuskAsync(server, "tusk_conc", Workers, serialize: true);
-        Console.Error.WriteLine("== tusk env: 16 workers, allocation lock off (constraints and retries only)");
-        var (noLock, noLockConflicts, noLockRetries) = await TuskAsync(server, "tusk_nolock", Workers, serialize: false);
         Console.Error.WriteLine("== seed: bash + psql -c, sequential");
         var (seedSequential, seedSequentialConflicts) = await SeedAsync(server, "seed_seq", workers: 1);
         Console.Error.WriteLine("== seed: bash + psql -c, 16 workers");
@@ -61,7 +59,6 @@ public static class EnvBenchmark
         string Ratio(double tusk, double seed) => string.Create(CultureInfo.InvariantCulture, $"{seed / tusk:0}×");
         rows.Add($"| 1,000 auto-allocating adds, sequential | ≥ 20× baseline, 0 conflicts | {Rate(tuskSequential)}, {tuskSequentialConflicts} conflicts | {Rate(seedSequential)}, {seedSequentialConflicts} conflicts | {Ratio(tuskSequential, seedSequential)} |");
         rows.Add($"| 1,000 auto-allocating adds, 16 workers | ≥ 20× baseline, 0 conflicts | {Rate(tuskConcurrent)}, {tuskConcurrentConflicts} conflicts | {Rate(seedConcurrent)}, {seedConcurrentConflicts} conflicts | {Ratio(tuskConcurrent, seedConcurrent)} |");
-        rows.Add($"| same, allocation lock off (constraints + retry alone) | 0 conflicts | {Rate(noLock)}, {noLockConflicts} conflicts, {noLockRetries} retries | — | {Ratio(noLock, seedConcurrent)} |");
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, one throwaway PostgreSQL 15 (default settings, fsync on), {psql}.");
