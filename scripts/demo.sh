@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 echo "==> building tusk"
-dotnet publish src/Tusk.Cli -c Release -o artifacts/tusk -nologo -v quiet
+dotnet publish src/Tusk.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o artifacts/tusk -nologo -v quiet
 tusk=artifacts/tusk/tusk
 echo "==> applying examples/hippo.yaml (3 instances: PostgreSQL + Patroni each, etcd, HAProxy)"
 $tusk apply -f examples/hippo.yaml --wait --timeout 180s

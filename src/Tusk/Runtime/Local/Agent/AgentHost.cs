@@ -53,6 +53,7 @@ public static class AgentHost
             Reply(await agent.ShutdownAsync(stopClusters == true, c)));
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, agent.Stopping);
+        await agent.LoadAsync(linked.Token);
         await app.StartAsync(linked.Token);
         File.SetUnixFileMode(home.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(home.AgentPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), linked.Token);

@@ -35,10 +35,12 @@ public sealed partial class LocalAgent : IAsyncDisposable
 
     private EtcdServer Etcd => _etcd ??= new EtcdServer(_home, _account, _launcher, _clock);
 
-    /// <summary>Loads every stored spec, then reconciles until stopped.</summary>
-    public async Task RunAsync(CancellationToken cancel)
+    /// <summary>
+    /// Loads every stored spec and runs one reconcile cycle, so that the status the API serves
+    /// afterwards is observed by this agent, not the one an earlier agent left on disk.
+    /// </summary>
+    public async Task LoadAsync(CancellationToken cancel)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
         Directory.CreateDirectory(_home.ClustersDirectory);
         File.SetUnixFileMode(_home.Root, Modes.SharedDirectory);
         foreach (var manifest in Directory.EnumerateFiles(_home.ClustersDirectory, "manifest.json", SearchOption.AllDirectories))
@@ -51,6 +53,13 @@ public sealed partial class LocalAgent : IAsyncDisposable
         }
 
         LogStarted(_log, _clusters.Count);
+        await ReconcileAllAsync(cancel);
+    }
+
+    /// <summary>Reconciles until stopped.</summary>
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
         while (!linked.IsCancellationRequested)
         {
             await ReconcileAllAsync(linked.Token);

@@ -213,7 +213,17 @@ public sealed class TuskSandbox : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        var leftovers = Processes();
+        // The agent's command line does not name the state directory (TUSK_HOME is in its
+        // environment), so a surviving agent is found through its pid file; otherwise it would
+        // restart everything killed below.
+        var leftovers = Processes().ToList();
+        if (File.Exists(Path.Combine(Home, "agent.pid"))
+            && int.TryParse(File.ReadAllText(Path.Combine(Home, "agent.pid")), out var agent)
+            && Tusk.Runtime.Local.Processes.ProcessProbe.IsAlive(agent, "agent run"))
+        {
+            leftovers.Insert(0, agent);
+        }
+
         var described = leftovers.Select(pid => $"{pid} {CommandLine(pid)}").ToList();
         foreach (var pid in leftovers)
         {
