@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tusk.Runtime.Local.Agent;
+using Tusk.Runtime.Local.Processes;
 
 namespace Tusk.Cli.Commands;
 
@@ -25,14 +26,33 @@ public static class AgentCommand
         var stop = new Command("stop", "Stop the agent; clusters keep running unless --all") { all };
         stop.SetAction(async (result, cancel) =>
         {
+            var stopAll = result.GetValue(all);
             using var agent = new AgentClient(context.Home);
             if (!await agent.IsRunningAsync(cancel))
             {
-                await context.Out.WriteLineAsync("agent is not running");
-                return ExitCodes.Ok;
+                // Clusters outlive the agent; stopping them all needs an agent that adopts them first.
+                if (!stopAll || !Directory.Exists(context.Home.ClustersDirectory))
+                {
+                    await context.Out.WriteLineAsync("agent is not running");
+                    return ExitCodes.Ok;
+                }
+
+                if (!await agent.EnsureRunningAsync(cancel))
+                {
+                    await context.Err.WriteLineAsync($"error: the Tusk agent did not start; its log is {context.Home.AgentLog}");
+                    return ExitCodes.Failed;
+                }
             }
 
-            var response = await agent.ShutdownAsync(result.GetValue(all), cancel);
+            var pid = File.Exists(context.Home.AgentPidFile) && int.TryParse(File.ReadAllText(context.Home.AgentPidFile), out var p) ? p : (int?)null;
+            var response = await agent.ShutdownAsync(stopAll, cancel);
+
+            // "stopped" means the process is gone, not that it agreed to go.
+            if (response.Ok && pid is { } agentPid)
+            {
+                await Signals.WaitForExitAsync(agentPid, TimeSpan.FromSeconds(15), cancel);
+            }
+
             await context.Out.WriteLineAsync(response.Message);
             return response.Ok ? ExitCodes.Ok : ExitCodes.Failed;
         });
