@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Npgsql;
 using Tusk.Environments;
 
 namespace Tusk.Bench;
@@ -47,9 +46,9 @@ public static class EnvBenchmark
         var psql = (await Shell.RunAsync("psql", ["--version"])).Out.Trim();
 
         Console.Error.WriteLine("== tusk env: sequential");
-        var (tuskSequential, tuskSequentialConflicts, _) = await TuskAsync(server, "tusk_seq", workers: 1, serialize: true);
+        var (tuskSequential, tuskSequentialConflicts, _) = await TuskAsync(server, "tusk_seq", workers: 1);
         Console.Error.WriteLine("== tusk env: 16 workers");
-        var (tuskConcurrent, tuskConcurrentConflicts, _) = await TuskAsync(server, "tusk_conc", Workers, serialize: true);
+        var (tuskConcurrent, tuskConcurrentConflicts, _) = await TuskAsync(server, "tusk_conc", Workers);
         Console.Error.WriteLine("== seed: bash + psql -c, sequential");
         var (seedSequential, seedSequentialConflicts) = await SeedAsync(server, "seed_seq", workers: 1);
         Console.Error.WriteLine("== seed: bash + psql -c, 16 workers");
@@ -83,10 +82,10 @@ public static class EnvBenchmark
         return 0;
     }
 
-    private static async Task<(double Seconds, long Conflicts, int Retries)> TuskAsync(EnvPostgres server, string database, int workers, bool serialize)
+    private static async Task<(double Seconds, long Conflicts, int Retries)> TuskAsync(EnvPostgres server, string database, int workers)
     {
         await server.ExecuteAsync("postgres", $"CREATE DATABASE {database}");
-        await using var store = new EnvironmentStore(NpgsqlDataSource.Create(server.ConnectionString(database)), AllocationPools.Default) { SerializeAllocations = serialize };
+        await using var store = EnvironmentStore.Open(server.ConnectionString(database));
         await store.MigrateAsync(CancellationToken.None);
         var retries = 0;
         var failures = new List<string>();

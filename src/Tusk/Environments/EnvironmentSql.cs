@@ -109,45 +109,44 @@ public static class EnvironmentSql
 
     private static string Found(List<string> autos) => autos.Count == 0 ? "true" : string.Join(" AND ", autos.Select(c => $"v.{c} IS NOT NULL"));
 
-    // The lowest free value is the pool's first, or one past a taken value whose successor is
-    // not taken. One ordered pass over the taken values finds it; testing candidates one by one
-    // would cost an index probe per taken value.
+    // The lowest free value: the first entry of the pool's free list (migration 3) that this
+    // request does not give to another column, or the value this environment already has in the
+    // column when that is lower. One index probe, not a pass over every taken value. The list is
+    // a cache: a stale entry makes the write fail on a key, and the store then prunes the lists.
     private static string FreePort(string column, PortRange range, Parameters p, string name, string exacts)
     {
         var (first, last) = (p.Add(range.First), p.Add(range.Last));
         return $"""
-            (WITH taken AS (
-                 SELECT ep.port FROM tusk.environment_ports ep
-                  WHERE ep.port BETWEEN {first}::integer AND {last}::integer AND NOT (ep.environment = {name}::text AND ep.kind = '{column}')
-                 UNION
-                 SELECT x FROM unnest({exacts}::integer[]) AS x WHERE x BETWEEN {first}::integer AND {last}::integer)
-             SELECT min(c) FROM (
-                 SELECT {first}::integer AS c WHERE NOT EXISTS (SELECT 1 FROM taken WHERE port = {first}::integer)
-                 UNION ALL
-                 SELECT port + 1 FROM (SELECT port, lead(port) OVER (ORDER BY port) AS next FROM taken) AS t
-                  WHERE (next IS NULL OR next > port + 1) AND port < {last}::integer) AS free)
+            least(
+                (SELECT f.port FROM tusk.free_ports f
+                  WHERE f.port BETWEEN {first}::integer AND {last}::integer AND f.port <> ALL ({exacts}::integer[])
+                  ORDER BY f.port LIMIT 1 FOR UPDATE SKIP LOCKED),
+                (SELECT ep.port FROM tusk.environment_ports ep
+                  WHERE ep.environment = {name}::text AND ep.kind = '{column}'
+                    AND ep.port BETWEEN {first}::integer AND {last}::integer AND ep.port <> ALL ({exacts}::integer[])))
             """;
     }
 
-    // Subnets are numbered 0..count-1 through the pool. Each other environment's subnet that
-    // overlaps the pool blocks a run of numbers (any size, not only the pool's); the lowest free
-    // number is 0 or the first one past the runs covered so far, found in one ordered pass.
+    // The same for subnets: the pool's lowest free subnet, or this environment's own when it is
+    // one of the pool's and lower.
     private static string FreeSubnet(SubnetPool pool, Parameters p, string name)
     {
-        var (network, baseAddress, step, count, length) = (p.Add(pool.Network.ToString()), p.Add(pool.BaseAddress), p.Add(pool.Step), p.Add(pool.Count), p.Add(pool.PrefixLength));
+        var (network, length) = (p.Add(pool.Network.ToString()), p.Add(pool.PrefixLength));
         return $"""
-            (WITH blocked AS (
-                 SELECT greatest(0, (network(o.subnet) - {baseAddress}::inet) / {step}::bigint) AS lo,
-                        least({count}::bigint - 1, (broadcast(o.subnet) - {baseAddress}::inet) / {step}::bigint) AS hi
-                   FROM tusk.environments o WHERE o.subnet && {network}::cidr AND o.name <> {name}::text),
-             runs AS (SELECT lo, max(hi) OVER (ORDER BY lo ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS covered FROM blocked),
-             free AS (
-                 SELECT coalesce(covered + 1, 0) AS c FROM runs WHERE lo > coalesce(covered + 1, 0)
-                 UNION ALL
-                 SELECT coalesce(max(hi) + 1, 0) FROM blocked)
-             SELECT set_masklen({baseAddress}::inet + min(c) * {step}::bigint, {length}::integer)::cidr FROM free WHERE c < {count}::bigint HAVING min(c) IS NOT NULL)
+            least(
+                (SELECT f.subnet FROM tusk.free_subnets f
+                  WHERE f.subnet <<= {network}::cidr AND masklen(f.subnet) = {length}::integer
+                  ORDER BY f.subnet LIMIT 1 FOR UPDATE SKIP LOCKED),
+                (SELECT o.subnet FROM tusk.environments o
+                  WHERE o.name = {name}::text AND o.subnet <<= {network}::cidr AND masklen(o.subnet) = {length}::integer))
             """;
     }
+
+    /// <summary>Removes free-list entries that are taken after all (left by a race with a pool's registration or a release).</summary>
+    public const string PruneFreeLists = """
+        DELETE FROM tusk.free_ports f USING tusk.environment_ports ep WHERE f.port = ep.port;
+        DELETE FROM tusk.free_subnets f USING tusk.environments e WHERE e.subnet && f.subnet
+        """;
 
     public static string LabelsJson(IReadOnlyDictionary<string, string>? labels) =>
         JsonSerializer.Serialize(labels ?? new Dictionary<string, string>());

@@ -8,14 +8,17 @@ namespace Tusk.Environments;
 /// The inventory in PostgreSQL. Every rule is the database's: names, providers and port ranges
 /// are CHECKs, a port has one owner through the primary key of tusk.environment_ports, subnets
 /// never overlap through an exclusion constraint. "auto" values are picked and claimed by one
-/// statement; when two writers pick the same value, the constraint refuses one of them, which
-/// picks again (bounded, with jitter). An advisory lock taken by auto-allocating writes makes
-/// such races rare, so concurrent adds do not waste round trips; correctness never depends on it.
+/// statement from the free lists, each entry locked with SKIP LOCKED so concurrent writers take
+/// different values without waiting for each other; should two writers still pick the same value,
+/// the constraint refuses one of them, which picks again (bounded, with jitter).
 /// </summary>
 public sealed class EnvironmentStore(NpgsqlDataSource dataSource, AllocationPools pools) : IAsyncDisposable
 {
-    /// <summary>An arbitrary constant ("tuskallo") for the allocation lock.</summary>
-    private const long AllocationLockKey = 0x7475736b616c6c6f;
+    /// <summary>
+    /// An arbitrary constant ("tuskallo"): imports take turns on it, so a file imported twice at
+    /// once is added by one and skipped by the other instead of failing on the other's rows.
+    /// </summary>
+    private const long ImportLockKey = 0x7475736b616c6c6f;
 
     public const int MaxAttempts = 64;
 
@@ -24,11 +27,14 @@ public sealed class EnvironmentStore(NpgsqlDataSource dataSource, AllocationPool
 
     public AllocationPools Pools { get; } = pools;
 
-    /// <summary>Take the allocation lock before auto writes (the default). Off, only the constraints and retries keep values apart; tests use that to show they suffice.</summary>
-    public bool SerializeAllocations { get; init; } = true;
+    private volatile bool _poolsRegistered;
 
+    /// <summary>
+    /// A store on a connection string. Its few statements are prepared on the server after
+    /// their second use: an allocating add is then executed without being parsed and planned again.
+    /// </summary>
     public static EnvironmentStore Open(string connectionString, AllocationPools? pools = null) =>
-        new(NpgsqlDataSource.Create(connectionString), pools ?? AllocationPools.Default);
+        new(NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 16, AutoPrepareMinUsages = 2 }.ConnectionString), pools ?? AllocationPools.Default);
 
     public Task<MigrationResult> MigrateAsync(CancellationToken cancel, int? upTo = null) => SchemaMigrator.MigrateAsync(dataSource, cancel, upTo);
 
@@ -79,35 +85,51 @@ public sealed class EnvironmentStore(NpgsqlDataSource dataSource, AllocationPool
         return all;
     }
 
+    /// <summary>
+    /// Lists this store's pools in the database's free lists (once per pool and database;
+    /// afterwards a lookup per process): "auto" searches those lists.
+    /// </summary>
+    private async Task RegisterPoolsAsync(CancellationToken cancel)
+    {
+        if (_poolsRegistered)
+        {
+            return;
+        }
+
+        await using var batch = dataSource.CreateBatch();
+        var subnets = new NpgsqlBatchCommand("SELECT tusk.register_subnet_pool($1::text::cidr, $2)");
+        subnets.Parameters.Add(new NpgsqlParameter { Value = Pools.Subnets.Network.ToString() });
+        subnets.Parameters.Add(new NpgsqlParameter { Value = Pools.Subnets.PrefixLength });
+        batch.BatchCommands.Add(subnets);
+        foreach (var range in Pools.Ports.Values)
+        {
+            var ports = new NpgsqlBatchCommand("SELECT tusk.register_port_pool($1, $2)");
+            ports.Parameters.Add(new NpgsqlParameter { Value = range.First });
+            ports.Parameters.Add(new NpgsqlParameter { Value = range.Last });
+            batch.BatchCommands.Add(ports);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancel);
+        _poolsRegistered = true;
+    }
+
     private async Task<EnvironmentOutcome> WriteAsync(EnvironmentRequest request, bool adding, CancellationToken cancel)
     {
+        await RegisterPoolsAsync(cancel);
         var statement = adding ? EnvironmentSql.Insert(request, Pools) : EnvironmentSql.Update(request, Pools);
-        var lockFirst = SerializeAllocations && request.AllocatesAnything;
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancel);
             try
             {
-                // One round trip, one implicit transaction: the lock (if any) is held until the
-                // write commits, and the write's snapshot is taken after the lock is granted.
+                // One round trip, one implicit transaction. Concurrent inserts checked by the
+                // subnet exclusion constraint can end up waiting on each other without
+                // PostgreSQL's deadlock detector stepping in; a bounded wait turns that into a retry.
                 await using var batch = new NpgsqlBatch(connection);
-
-                // Concurrent inserts checked by the subnet exclusion constraint can end up
-                // waiting on each other without PostgreSQL's deadlock detector stepping in (seen
-                // with the allocation lock off); a bounded wait turns that into a retry.
                 batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT set_config('lock_timeout', '{LockTimeout}', true)"));
-                if (lockFirst)
-                {
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AllocationLockKey})"));
-                }
-
                 batch.BatchCommands.Add(Command(statement));
                 await using var reader = await batch.ExecuteReaderAsync(cancel);
                 await reader.NextResultAsync(cancel);
-                if (lockFirst)
-                {
-                    await reader.NextResultAsync(cancel);
-                }
 
                 if (await reader.ReadAsync(cancel))
                 {
@@ -129,11 +151,15 @@ public sealed class EnvironmentStore(NpgsqlDataSource dataSource, AllocationPool
                 {
                     return EnvironmentOutcome.Refused(OutcomeKind.Conflict, $"{(attempt >= MaxAttempts ? $"gave up after {attempt} attempts: " : "")}{e.MessageText}{(e.Detail is null ? "" : $" ({e.Detail})")}");
                 }
+
+                // The value picked was taken: by a writer that committed meanwhile (its triggers
+                // have already removed it from the free list), or the list held a stale entry.
+                await using var prune = new NpgsqlCommand(EnvironmentSql.PruneFreeLists, connection);
+                await prune.ExecuteNonQueryAsync(cancel);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable && attempt < MaxAttempts)
             {
-                // Two writers waiting on each other's new rows (possible when the allocation lock
-                // is off): one was aborted, and simply tries again.
+                // Two writers waiting on each other's new rows: one was aborted, and simply tries again.
             }
 
             // Another writer claimed the value this one picked; pick again after a short random
@@ -222,9 +248,10 @@ public sealed class EnvironmentStore(NpgsqlDataSource dataSource, AllocationPool
     /// </summary>
     public async Task<ImportReport> ImportAsync(IReadOnlyList<CsvEnvironment> rows, ImportOptions options, CancellationToken cancel)
     {
+        await RegisterPoolsAsync(cancel);
         await using var connection = await dataSource.OpenConnectionAsync(cancel);
         await using var transaction = await connection.BeginTransactionAsync(cancel);
-        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AllocationLockKey})", connection, transaction))
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ImportLockKey})", connection, transaction))
         {
             await lockCommand.ExecuteNonQueryAsync(cancel);
         }

@@ -127,5 +127,103 @@ public static class Migrations
             DROP INDEX tusk.environments_http_port_unique;
             DROP INDEX tusk.environments_https_port_unique;
             """),
+
+        new(3, "free lists: the lowest free value in one index probe", """
+            -- "auto" takes the lowest free value of a pool. Searching the taken values for the first
+            -- gap costs a pass over all of them, so each add got slower as the inventory grew. These
+            -- tables hold the free values of every pool a writer has used (registered once, by the
+            -- first writer that uses the pool) and triggers keep them in step in the same
+            -- transaction. They are a cache: a search also checks a candidate against the taken
+            -- values, and the keys and the exclusion constraint stay the only judges.
+            CREATE TABLE tusk.port_pools (
+                first integer NOT NULL,
+                last  integer NOT NULL,
+                PRIMARY KEY (first, last)
+            );
+            CREATE TABLE tusk.free_ports (port integer PRIMARY KEY);
+
+            CREATE TABLE tusk.subnet_pools (
+                network cidr NOT NULL,
+                prefix  integer NOT NULL CHECK (prefix BETWEEN 1 AND 32),
+                PRIMARY KEY (network, prefix)
+            );
+            CREATE TABLE tusk.free_subnets (subnet cidr PRIMARY KEY);
+            CREATE INDEX free_subnets_overlap ON tusk.free_subnets USING gist (subnet inet_ops);
+
+            -- The subnets of a pool (network cut into /prefix) that overlap s.
+            CREATE FUNCTION tusk.pool_slots(pool cidr, prefix integer, s cidr) RETURNS SETOF cidr
+            LANGUAGE sql IMMUTABLE AS $$
+                SELECT set_masklen(b.start + i * b.step, prefix)::cidr
+                FROM (SELECT network(set_masklen(greatest(network(pool), network(s)), prefix)) AS start,
+                             least(broadcast(pool), broadcast(s)) AS hi,
+                             1::bigint << (32 - prefix) AS step
+                      WHERE pool && s) AS b,
+                     generate_series(0::bigint, (b.hi - b.start) / b.step) AS i
+            $$;
+
+            -- Registering a pool takes lock 8391740385959833452 ("tuskpool") exclusively, the triggers
+            -- take it shared: a value released while a pool is being registered is not missed.
+            CREATE FUNCTION tusk.register_port_pool(p_first integer, p_last integer) RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM tusk.port_pools WHERE first = p_first AND last = p_last) THEN
+                    RETURN;
+                END IF;
+                PERFORM pg_advisory_xact_lock(8391740385959833452);
+                INSERT INTO tusk.port_pools (first, last) VALUES (p_first, p_last) ON CONFLICT DO NOTHING;
+                IF FOUND THEN
+                    INSERT INTO tusk.free_ports (port)
+                    SELECT g FROM generate_series(p_first, p_last) AS g
+                    WHERE NOT EXISTS (SELECT 1 FROM tusk.environment_ports ep WHERE ep.port = g)
+                    ON CONFLICT DO NOTHING;
+                END IF;
+            END $$;
+
+            CREATE FUNCTION tusk.register_subnet_pool(p_network cidr, p_prefix integer) RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM tusk.subnet_pools WHERE network = p_network AND prefix = p_prefix) THEN
+                    RETURN;
+                END IF;
+                PERFORM pg_advisory_xact_lock(8391740385959833452);
+                INSERT INTO tusk.subnet_pools (network, prefix) VALUES (p_network, p_prefix) ON CONFLICT DO NOTHING;
+                IF FOUND THEN
+                    INSERT INTO tusk.free_subnets (subnet)
+                    SELECT s FROM tusk.pool_slots(p_network, p_prefix, p_network) AS s
+                    WHERE NOT EXISTS (SELECT 1 FROM tusk.environments e WHERE e.subnet && s)
+                    ON CONFLICT DO NOTHING;
+                END IF;
+            END $$;
+
+            CREATE FUNCTION tusk.environment_ports_free_list() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock_shared(8391740385959833452);
+                IF TG_OP = 'INSERT' THEN
+                    DELETE FROM tusk.free_ports WHERE port = NEW.port;
+                ELSE
+                    INSERT INTO tusk.free_ports (port)
+                    SELECT OLD.port WHERE EXISTS (SELECT 1 FROM tusk.port_pools p WHERE OLD.port BETWEEN p.first AND p.last)
+                    ON CONFLICT DO NOTHING;
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER environment_ports_free_list AFTER INSERT OR DELETE ON tusk.environment_ports
+                FOR EACH ROW EXECUTE FUNCTION tusk.environment_ports_free_list();
+
+            CREATE FUNCTION tusk.environments_free_subnets() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock_shared(8391740385959833452);
+                IF TG_OP <> 'INSERT' AND OLD.subnet IS NOT NULL THEN
+                    INSERT INTO tusk.free_subnets (subnet)
+                    SELECT s FROM tusk.subnet_pools p, LATERAL tusk.pool_slots(p.network, p.prefix, OLD.subnet) AS s
+                    WHERE NOT EXISTS (SELECT 1 FROM tusk.environments e WHERE e.subnet && s)
+                    ON CONFLICT DO NOTHING;
+                END IF;
+                IF TG_OP <> 'DELETE' AND NEW.subnet IS NOT NULL THEN
+                    DELETE FROM tusk.free_subnets WHERE subnet && NEW.subnet;
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER environments_free_subnets AFTER INSERT OR UPDATE OF subnet OR DELETE ON tusk.environments
+                FOR EACH ROW EXECUTE FUNCTION tusk.environments_free_subnets();
+            """),
     ];
 }
