@@ -15,7 +15,7 @@ public static class ConnectionDetails
         var shown = showPassword ? password : Hidden;
         var secret = showPassword ? Uri.EscapeDataString(password) : Hidden;
         var tls = $"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(caFile)}";
-        return new Dictionary<string, string>(StringComparer.Ordinal)
+        var details = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["user"] = user.Name!,
             ["password"] = shown,
@@ -26,5 +26,16 @@ public static class ConnectionDetails
             ["jdbc-uri"] = $"jdbc:postgresql://{host}:{port}/{Uri.EscapeDataString(database)}?user={Uri.EscapeDataString(user.Name!)}&password={secret}&sslmode=verify-full&sslrootcert={Uri.EscapeDataString(caFile)}",
             ["ca"] = caFile,
         };
+        if (cluster.Spec.Proxy?.PgBouncer?.Port is { } poolerPort)
+        {
+            // PGO's pgbouncer-* keys. Prepared statements do not survive transaction pooling, so
+            // the JDBC URI turns the driver's server-side preparation off (prepareThreshold=0).
+            details["pgbouncer-host"] = host;
+            details["pgbouncer-port"] = poolerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            details["pgbouncer-uri"] = $"postgresql://{Uri.EscapeDataString(user.Name!)}:{secret}@{host}:{poolerPort}/{Uri.EscapeDataString(database)}?{tls}";
+            details["pgbouncer-jdbc-uri"] = $"jdbc:postgresql://{host}:{poolerPort}/{Uri.EscapeDataString(database)}?user={Uri.EscapeDataString(user.Name!)}&password={secret}&sslmode=verify-full&sslrootcert={Uri.EscapeDataString(caFile)}&prepareThreshold=0";
+        }
+
+        return details;
     }
 }

@@ -15,6 +15,11 @@ public static class ClusterDefaults
     public const int SyncPeriodSeconds = 10;
     public const string PasswordType = "AlphaNumeric";
 
+    /// <summary>PgBouncer's own defaults (and PGO's): session pooling, 20 server connections per database and user, 100 clients.</summary>
+    public const string PoolMode = "session";
+    public const int DefaultPoolSize = 20;
+    public const int MaxClientConn = 100;
+
     /// <summary>Fills every omitted field in place. Call only on a manifest that parsed without errors.</summary>
     public static PostgresCluster Apply(PostgresCluster cluster)
     {
@@ -61,6 +66,17 @@ public static class ClusterDefaults
             user.Options ??= "";
             user.Password ??= new PasswordSpec();
             user.Password.Type ??= PasswordType;
+        }
+
+        if (spec.Proxy?.PgBouncer is { } pgBouncer)
+        {
+            // The endpoints hold port and port + 1; the pooler takes the next.
+            pgBouncer.Port ??= spec.Port + 2;
+            pgBouncer.PoolMode ??= PoolMode;
+            pgBouncer.DefaultPoolSize ??= DefaultPoolSize;
+            pgBouncer.MaxClientConn ??= MaxClientConn;
+            pgBouncer.Config ??= new PgBouncerConfiguration();
+            pgBouncer.Config.Global ??= [];
         }
 
         return cluster;

@@ -23,6 +23,7 @@ public sealed class ClusterSpec
     public PatroniSpec? Patroni { get; set; }
     public List<UserSpec>? Users { get; set; }
     public BackupsSpec? Backups { get; set; }
+    public ProxySpec? Proxy { get; set; }
 
     /// <summary>true stops every instance and keeps the data; false (the default) runs them.</summary>
     public bool? Shutdown { get; set; }

@@ -18,7 +18,8 @@ public sealed record ClusterPlan(
     IReadOnlyDictionary<string, string> Parameters,
     IReadOnlyList<string> UserPgHba,
     IReadOnlyList<UserPlan> Users,
-    bool Shutdown)
+    bool Shutdown,
+    PgBouncerPlan? PgBouncer = null)
 {
     /// <summary>The superuser Patroni bootstraps; its password is generated like every other.</summary>
     public const string Superuser = "postgres";

@@ -56,6 +56,9 @@ public static class ClusterPlanner
             parameters,
             postgresql.PgHba!,
             users,
-            spec.Shutdown!.Value);
+            spec.Shutdown!.Value,
+            spec.Proxy?.PgBouncer is { } b
+                ? new PgBouncerPlan(b.Port!.Value, b.PoolMode!, b.DefaultPoolSize!.Value, b.MaxClientConn!.Value, b.Config!.Global!)
+                : null);
     }
 }

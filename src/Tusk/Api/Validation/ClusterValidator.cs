@@ -22,6 +22,11 @@ public static class ClusterValidator
         ValidateParameters(spec.Patroni!.DynamicConfiguration!.Postgresql!, spec.PostgresVersion!.Value, host, problems);
         ValidateUsers(spec.Users!, problems);
         ValidateBackups(spec.Backups, problems);
+        if (spec.Proxy?.PgBouncer is { } pgBouncer)
+        {
+            ValidatePgBouncer(pgBouncer, spec.Port!.Value, host, problems);
+        }
+
         return problems;
     }
 
@@ -241,6 +246,51 @@ public static class ClusterValidator
             else if (!names.Add(name))
             {
                 problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", $"\"{name}\" is listed twice; give each repository its own name"));
+            }
+        }
+    }
+
+    private static void ValidatePgBouncer(PgBouncerSpec pgBouncer, int clusterPort, HostFacts? host, List<Problem> problems)
+    {
+        const string at = "spec.proxy.pgBouncer";
+        var port = pgBouncer.Port!.Value;
+        if (port is < 1024 or > 65535)
+        {
+            problems.Add(new Problem($"{at}.port", $"{port} is outside 1024–65535; choose a port in that range"));
+        }
+        else if (port == clusterPort || port == clusterPort + 1)
+        {
+            problems.Add(new Problem($"{at}.port", $"port {port} is the cluster's {(port == clusterPort ? "primary" : "replicas")} endpoint; give the pooler its own port (the default is spec.port + 2)"));
+        }
+        else if (host is not null && !host.IsPortFree(port))
+        {
+            problems.Add(new Problem($"{at}.port", $"port {port} is already in use on 127.0.0.1; choose another spec.proxy.pgBouncer.port or stop what listens there (`ss -ltnp 'sport = :{port}'` shows it)"));
+        }
+
+        if (pgBouncer.PoolMode is not ("session" or "transaction" or "statement"))
+        {
+            problems.Add(new Problem($"{at}.poolMode", $"\"{pgBouncer.PoolMode}\" is not a pool mode; use session, transaction or statement"));
+        }
+
+        foreach (var (field, value) in new[] { ("defaultPoolSize", pgBouncer.DefaultPoolSize!.Value), ("maxClientConn", pgBouncer.MaxClientConn!.Value) })
+        {
+            if (value < 1)
+            {
+                problems.Add(new Problem($"{at}.{field}", $"{value} is not a size; use a number of connections of at least 1"));
+            }
+        }
+
+        foreach (var (name, _) in pgBouncer.Config!.Global!)
+        {
+            var path = $"{at}.config.global.{name}";
+            if (PgBouncerSettings.Managed.TryGetValue(name, out var reason))
+            {
+                problems.Add(new Problem(path, $"{name} is set by Tusk and cannot be overridden: {reason}"));
+            }
+            else if (!PgBouncerSettings.Known.Contains(name))
+            {
+                var closest = Reading.Suggestions.Closest(name, PgBouncerSettings.Known);
+                problems.Add(new Problem(path, $"{name} is not a setting of PgBouncer 1.18{(closest is null ? "; see https://www.pgbouncer.org/config.html" : $"; did you mean {closest}?")}"));
             }
         }
     }

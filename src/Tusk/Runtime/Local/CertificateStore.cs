@@ -28,11 +28,14 @@ public sealed class CertificateStore(TuskHome home, ServiceAccount account, Time
     }
 
     /// <summary>Issues (or renews) the member's server certificate. True when files changed, so the server must reload.</summary>
-    public bool EnsureServerCertificate(CertificateAuthority ca, LocalMember member)
+    public bool EnsureServerCertificate(CertificateAuthority ca, LocalMember member) => EnsureServerCertificate(ca, member.Name, member.TlsDirectory);
+
+    /// <summary>The same for any server of the cluster (the pooler): server.crt, server.key and ca.crt in the directory.</summary>
+    public bool EnsureServerCertificate(CertificateAuthority ca, string name, string directory)
     {
-        account.Directory(member.TlsDirectory, Modes.PrivateDirectory);
-        var certificate = Path.Combine(member.TlsDirectory, "server.crt");
-        var caCopy = Path.Combine(member.TlsDirectory, "ca.crt");
+        account.Directory(directory, Modes.PrivateDirectory);
+        var certificate = Path.Combine(directory, "server.crt");
+        var caCopy = Path.Combine(directory, "ca.crt");
         if (!File.Exists(caCopy))
         {
             SecretFile.WriteAllTextAtomic(caCopy, ca.CertificatePem, Modes.PublicFile);
@@ -44,8 +47,8 @@ public sealed class CertificateStore(TuskHome home, ServiceAccount account, Time
             return false;
         }
 
-        var pem = ca.IssueServer(member.Name, ["localhost", member.Name], [IPAddress.Loopback, IPAddress.IPv6Loopback], Lifetime);
-        var key = Path.Combine(member.TlsDirectory, "server.key");
+        var pem = ca.IssueServer(name, ["localhost", name], [IPAddress.Loopback, IPAddress.IPv6Loopback], Lifetime);
+        var key = Path.Combine(directory, "server.key");
         SecretFile.Write(key, pem.PrivateKeyPem);
         account.Own(key);
         SecretFile.WriteAllTextAtomic(certificate, pem.CertificatePem, Modes.PublicFile);

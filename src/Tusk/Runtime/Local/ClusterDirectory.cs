@@ -14,6 +14,12 @@ public sealed class ClusterDirectory(string path)
     public string HaproxyLog => System.IO.Path.Combine(Haproxy, "haproxy.log");
     public string HaproxyPid => System.IO.Path.Combine(Haproxy, "haproxy.pid");
     public string HaproxySocket => System.IO.Path.Combine(Haproxy, "haproxy.sock");
+    public string PgBouncer => System.IO.Path.Combine(Path, "pgbouncer");
+    public string PgBouncerConfig => System.IO.Path.Combine(PgBouncer, "pgbouncer.ini");
+    public string PgBouncerAuthFile => System.IO.Path.Combine(PgBouncer, "userlist.txt");
+    public string PgBouncerLog => System.IO.Path.Combine(PgBouncer, "pgbouncer.log");
+    public string PgBouncerPid => System.IO.Path.Combine(PgBouncer, "pgbouncer.pid");
+    public string PgBouncerTls => System.IO.Path.Combine(PgBouncer, "tls");
 
     public string Member(string name) => System.IO.Path.Combine(Members, name);
     public string UserSecret(string user) => System.IO.Path.Combine(Secrets, $"user-{user}");

@@ -6,4 +6,5 @@ public sealed record ClusterSecrets(
     string Replication,
     string Rewind,
     string RestApi,
+    string PgBouncer,
     IReadOnlyDictionary<string, string> Users);

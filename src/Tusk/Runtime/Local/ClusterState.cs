@@ -11,6 +11,7 @@ public sealed class ClusterState
     public string? AppliedUsersHash { get; set; }
     public string? AppliedDynamicConfigHash { get; set; }
     public string? AppliedDynamicConfig { get; set; }
+    public string? AppliedPgBouncerAuthHash { get; set; }
     public bool Bootstrapped { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }
 }

@@ -26,6 +26,8 @@ public sealed class LocalCluster
     private readonly Dictionary<string, SupervisedProcess> _patroni = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _patroniDownSince = new(StringComparer.Ordinal);
     private SupervisedProcess? _haproxy;
+    private SupervisedProcess? _pgBouncer;
+    private int? _pgBouncerUpstream;
     private static readonly TimeSpan PrepareInterval = TimeSpan.FromHours(1);
     private bool _prepared;
     private DateTimeOffset _preparedAt;
@@ -63,7 +65,7 @@ public sealed class LocalCluster
     }
 
     /// <summary>The ports this cluster holds, so re-validating its own spec does not call them "in use".</summary>
-    public IReadOnlyCollection<int> OwnedPorts => [Plan.Port, Plan.Port + 1];
+    public IReadOnlyCollection<int> OwnedPorts => Plan.PgBouncer is { } pooler ? [Plan.Port, Plan.Port + 1, pooler.Port] : [Plan.Port, Plan.Port + 1];
 
     public async Task<IReadOnlyList<string>> ReconcileAsync(CancellationToken cancel)
     {
@@ -94,6 +96,19 @@ public sealed class LocalCluster
         {
             ProcessProbe.Signal(haproxyPid, Native.SigUsr2);
             outcomes.Add("reloaded HAProxy because the member list changed");
+        }
+
+        if (Plan.PgBouncer is null)
+        {
+            await StopPgBouncerAsync(outcomes);
+        }
+        else if (_pgBouncer is not null)
+        {
+            Add(outcomes, _pgBouncer.Ensure());
+            if (changedConfigs.Contains("pgbouncer"))
+            {
+                ReloadPgBouncer("its configuration or certificate changed", outcomes);
+            }
         }
 
         var observation = await ObserveAsync(changedConfigs, outcomes, cancel);
@@ -168,6 +183,7 @@ public sealed class LocalCluster
             new ProcessSpec("haproxy", "/usr/sbin/haproxy", ["-W", "-db", "-f", Directory.HaproxyConfig], Directory.HaproxyLog, Directory.HaproxyPid, Directory.Haproxy),
             _launcher,
             _clock);
+        PreparePgBouncer(ca, changed);
         _prepared = true;
         _preparedAt = _clock.GetUtcNow();
         return changed;
@@ -278,6 +294,11 @@ public sealed class LocalCluster
         {
             State.Bootstrapped = true;
             var leaderMember = _members.FirstOrDefault(m => m.Name == leader.Name);
+            if (leaderMember is not null)
+            {
+                RepointPgBouncer(leaderMember, outcomes);
+            }
+
             await ApplyDynamicConfigurationAsync(client, leaderMember, outcomes, cancel);
             if (leaderMember is not null)
             {
@@ -295,6 +316,7 @@ public sealed class LocalCluster
                     }
 
                     usersApplied = await EnsureUsersAsync(connection, outcomes, cancel);
+                    await EnsurePgBouncerAuthAsync(connection, leaderMember, outcomes, cancel);
                     await NudgeLeaderAsync(client, leaderMember, members!, streaming, outcomes, cancel);
                     await RebuildStuckReplicasAsync(client, members!, streaming, outcomes, cancel);
                 }
@@ -449,6 +471,88 @@ public sealed class LocalCluster
         }
     }
 
+    /// <summary>
+    /// The pooler's files: certificate, auth_file and configuration, pointed at the primary last
+    /// seen (or the first member before there is one). A pooler the spec no longer asks for is
+    /// left to <see cref="StopPgBouncerAsync"/>.
+    /// </summary>
+    private void PreparePgBouncer(CertificateAuthority ca, HashSet<string> changed)
+    {
+        if (Plan.PgBouncer is not { } pooler)
+        {
+            return;
+        }
+
+        _account.Directory(Directory.PgBouncer);
+        var certificateChanged = new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, $"{Plan.Name}-pgbouncer", Directory.PgBouncerTls);
+        var authChanged = WriteIfChanged(Directory.PgBouncerAuthFile, PgBouncerConfigBuilder.AuthFile(_secrets!.PgBouncer), Modes.PrivateFile);
+        _pgBouncerUpstream ??= _members.FirstOrDefault(m => m.Name == Status?.Primary)?.PostgresPort ?? _members.FirstOrDefault()?.PostgresPort;
+        if ((WritePgBouncerConfig(pooler) | certificateChanged | authChanged) && _pgBouncer is not null)
+        {
+            changed.Add("pgbouncer");
+        }
+
+        _pgBouncer ??= new SupervisedProcess(
+            new ProcessSpec("pgbouncer", "/usr/sbin/pgbouncer", [Directory.PgBouncerConfig], Directory.PgBouncerLog, Directory.PgBouncerPid, Directory.PgBouncer),
+            _launcher,
+            _clock);
+    }
+
+    private bool WritePgBouncerConfig(PgBouncerPlan pooler) => WriteIfChanged(
+        Directory.PgBouncerConfig,
+        PgBouncerConfigBuilder.Build(pooler, _pgBouncerUpstream ?? 0, Directory.PgBouncerAuthFile, Path.Combine(Directory.PgBouncerTls, "server.crt"), Path.Combine(Directory.PgBouncerTls, "server.key"), Path.Combine(Directory.PgBouncerTls, "ca.crt")),
+        Modes.PrivateFile);
+
+    /// <summary>Points the pooler at a new primary: rewrite its configuration and SIGHUP it; PgBouncer then opens server connections there.</summary>
+    private void RepointPgBouncer(LocalMember leader, List<string> outcomes)
+    {
+        if (Plan.PgBouncer is not { } pooler || _pgBouncerUpstream == leader.PostgresPort)
+        {
+            return;
+        }
+
+        _pgBouncerUpstream = leader.PostgresPort;
+        if (WritePgBouncerConfig(pooler))
+        {
+            ReloadPgBouncer($"the primary is now {leader.Name}", outcomes);
+        }
+    }
+
+    private void ReloadPgBouncer(string why, List<string> outcomes)
+    {
+        if (_pgBouncer?.Pid is { } pid && _pgBouncer.IsAlive)
+        {
+            ProcessProbe.Signal(pid, Native.SigHup);
+            outcomes.Add($"reloaded PgBouncer because {why}");
+        }
+    }
+
+    /// <summary>The lookup role and function PgBouncer's auth_query needs, in every database the spec names (once per change).</summary>
+    private async Task EnsurePgBouncerAuthAsync(NpgsqlConnection connection, LocalMember leader, List<string> outcomes, CancellationToken cancel)
+    {
+        if (Plan.PgBouncer is null)
+        {
+            return;
+        }
+
+        var databases = new[] { "postgres", "template1" }.Concat(Plan.Users.SelectMany(u => u.Databases)).Distinct(StringComparer.Ordinal).ToList();
+        var hash = Hash(string.Join(",", databases) + _secrets!.PgBouncer);
+        if (State.AppliedPgBouncerAuthHash == hash)
+        {
+            return;
+        }
+
+        await PgBouncerAuth.EnsureRoleAsync(connection, _secrets.PgBouncer, cancel);
+        foreach (var database in databases)
+        {
+            await using var target = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leader.PostgresPort, ClusterPlan.Superuser, _secrets.Superuser, CaFile(leader), database), cancel);
+            await PgBouncerAuth.EnsureFunctionAsync(target, cancel);
+        }
+
+        State.AppliedPgBouncerAuthHash = hash;
+        outcomes.Add($"prepared PgBouncer's password lookup in {string.Join(", ", databases)}");
+    }
+
     public async Task<(bool Ok, string Message)> SwitchoverAsync(string? candidate, CancellationToken cancel)
     {
         var leader = Status?.Primary;
@@ -480,9 +584,25 @@ public sealed class LocalCluster
         return await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).FailoverAsync(member.RestPort, candidate, cancel);
     }
 
+    private async Task StopPgBouncerAsync(List<string>? outcomes)
+    {
+        if (_pgBouncer is not null && (_pgBouncer.IsAlive || File.Exists(Directory.PgBouncerPid)))
+        {
+            await _pgBouncer.StopAsync(TimeSpan.FromSeconds(5));
+            outcomes?.Add("stopped PgBouncer");
+        }
+
+        if (Plan.PgBouncer is null)
+        {
+            _pgBouncer = null;
+            _pgBouncerUpstream = null;
+        }
+    }
+
     /// <summary>Stops every process of the cluster: HAProxy, then replicas, then the leader (so no failover is triggered on the way down).</summary>
     public async Task StopProcessesAsync(List<string>? outcomes = null)
     {
+        await StopPgBouncerAsync(outcomes);
         if (_haproxy is not null && (_haproxy.IsAlive || File.Exists(Directory.HaproxyPid)))
         {
             await _haproxy.StopAsync(TimeSpan.FromSeconds(5));

@@ -18,6 +18,7 @@ public sealed class SecretStore(ClusterDirectory directory)
             Get("replication", PasswordKind.AlphaNumeric),
             Get("rewind", PasswordKind.AlphaNumeric),
             Get("restapi", PasswordKind.AlphaNumeric),
+            Get("pgbouncer", PasswordKind.AlphaNumeric),
             users.ToDictionary(u => u.User, u => Get($"user-{u.User}", u.Kind)));
     }
 

@@ -79,7 +79,7 @@ public static class StatusCalculator
             Conditions = conditions,
             Instances = instances,
             Primary = leader?.Name,
-            Endpoints = new Endpoints($"127.0.0.1:{plan.Port}", $"127.0.0.1:{plan.Port + 1}"),
+            Endpoints = EndpointsOf(plan),
             LastError = ready ? null : seen.Diagnosis ?? previous?.LastError,
             UpdatedAt = now,
         };
@@ -96,7 +96,7 @@ public static class StatusCalculator
             Transition(previous, "Degraded", false, "Shutdown", "spec.shutdown is true", now),
         ],
         Instances = members.Select(m => new InstanceStatus { Name = m.Name, InstanceSet = m.Plan.InstanceSet, State = "stopped", Port = m.PostgresPort }).ToList(),
-        Endpoints = new Endpoints($"127.0.0.1:{plan.Port}", $"127.0.0.1:{plan.Port + 1}"),
+        Endpoints = EndpointsOf(plan),
         UpdatedAt = now,
     };
 
@@ -107,4 +107,7 @@ public static class StatusCalculator
         var before = previous?.Conditions.FirstOrDefault(c => c.Type == type);
         return new Condition(type, value, reason, message, before?.Status == value ? before.LastTransitionTime : now);
     }
+
+    private static Endpoints EndpointsOf(ClusterPlan plan) =>
+        new($"127.0.0.1:{plan.Port}", $"127.0.0.1:{plan.Port + 1}", plan.PgBouncer is { } pooler ? $"127.0.0.1:{pooler.Port}" : null);
 }

@@ -36,6 +36,7 @@ internal static class LocalPlans
         "replication-Secret-2",
         "rewind-Secret-3",
         "restapi-Secret-4",
+        "pgbouncer-Secret-5",
         new Dictionary<string, string>(StringComparer.Ordinal) { ["hippo"] = "hippo-Secret-5" });
 
     public static ClusterPlan Plan(string yaml = Yaml) => Tusk.Tests.Planning.Plans.Plan(yaml);
