@@ -3,7 +3,7 @@
 # Idempotent: packages already installed are left alone. Services are not started here;
 # the Tusk agent starts every server itself.
 set -euo pipefail
-packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy)
+packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy pgbouncer prometheus-postgres-exporter)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -109,7 +109,7 @@ public class ClusterManifestInvalidTests
         {
             "unknown spec field without a suggestion lists the allowed fields",
             Spec("  storage: 10Gi\n"),
-            ["hippo.yaml:6:3: spec.storage: unknown field \"storage\"; the fields allowed here are: postgresVersion, image, imagePullSecrets, imagePullPolicy, port, instances, patroni, users, backups, shutdown, metadata"]
+            ["hippo.yaml:6:3: spec.storage: unknown field \"storage\"; the fields allowed here are: postgresVersion, image, imagePullSecrets, imagePullPolicy, port, instances, patroni, users, backups, proxy, shutdown, metadata"]
         },
         {
             "unknown password field without a suggestion lists the allowed fields",
@@ -322,6 +322,26 @@ public class ClusterManifestInvalidTests
             "pg_hba line with an unknown method",
             Spec("  patroni:\n    dynamicConfiguration:\n      postgresql:\n        pg_hba: [\"hostssl all all 10.0.0.0/8 sha256\"]\n"),
             [$"hippo.yaml:9:18: spec.patroni.dynamicConfiguration.postgresql.pg_hba[0]: \"hostssl all all 10.0.0.0/8 sha256\" names no known authentication method (\"sha256\"); use one of {HbaMethods}"]
+        },
+
+        // --- the pooler ---
+        {
+            "PgBouncer setting misspelt",
+            Spec("  proxy:\n    pgBouncer:\n      config:\n        global:\n          server_login_retries: \"1\"\n"),
+            ["hippo.yaml:10:33: spec.proxy.pgBouncer.config.global.server_login_retries: server_login_retries is not a setting of PgBouncer 1.18; did you mean server_login_retry?"]
+        },
+        {
+            "PgBouncer setting Tusk writes itself",
+            Spec("  proxy:\n    pgBouncer:\n      config:\n        global:\n          auth_type: trust\n"),
+            ["hippo.yaml:10:22: spec.proxy.pgBouncer.config.global.auth_type: auth_type is set by Tusk and cannot be overridden: clients authenticate with scram-sha-256"]
+        },
+        {
+            "PgBouncer pool mode misspelt and pooler on the replicas endpoint",
+            Spec("  port: 5432\n  proxy:\n    pgBouncer:\n      port: 5433\n      poolMode: sesion\n"),
+            [
+                "hippo.yaml:9:13: spec.proxy.pgBouncer.port: port 5433 is the cluster's replicas endpoint; give the pooler its own port (the default is spec.port + 2)",
+                "hippo.yaml:10:17: spec.proxy.pgBouncer.poolMode: \"sesion\" is not a pool mode; use session, transaction or statement",
+            ]
         },
 
         // --- users ---
