@@ -68,6 +68,19 @@ public static class AgentCommand
             return running ? ExitCodes.Ok : ExitCodes.NotFound;
         });
 
+        var metrics = new Command("metrics", "Print the agent's Prometheus metrics (reconciles, errors, durations; per cluster and instance: ready, up, role, lag, timeline)");
+        metrics.SetAction(async (_, cancel) =>
+        {
+            using var agent = await context.AgentAsync(cancel);
+            if (agent is null)
+            {
+                return ExitCodes.Failed;
+            }
+
+            await context.Out.WriteAsync(await agent.MetricsAsync(cancel));
+            return ExitCodes.Ok;
+        });
+
         var run = new Command("run", "Run the agent in the foreground (what `start` runs)");
         run.SetAction(async (_, cancel) =>
         {
@@ -75,6 +88,6 @@ public static class AgentCommand
             return ExitCodes.Ok;
         });
 
-        return new Command("agent", "Manage the local agent") { start, stop, status, run };
+        return new Command("agent", "Manage the local agent") { start, stop, status, metrics, run };
     }
 }

@@ -67,6 +67,16 @@ public static class DescribeCommand
             i.LagBytes is { } lag ? $"{lag} B" : "-", i.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             i.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
         ]));
+        if (status?.Instances.Any(i => i.MetricsUrl is not null) == true)
+        {
+            o.WriteLine();
+            o.WriteLine("Metrics (postgres_exporter):");
+            foreach (var instance in status.Instances.Where(i => i.MetricsUrl is not null))
+            {
+                o.WriteLine($"  {instance.Name}  {instance.MetricsUrl}");
+            }
+        }
+
         o.WriteLine();
         o.WriteLine("Users:");
         Table.Write(o, ["NAME", "DATABASES", "OPTIONS", "PASSWORD"], (spec.Users ?? []).Select(u => (IReadOnlyList<string>)

@@ -24,6 +24,7 @@ public sealed class ClusterSpec
     public List<UserSpec>? Users { get; set; }
     public BackupsSpec? Backups { get; set; }
     public ProxySpec? Proxy { get; set; }
+    public MonitoringSpec? Monitoring { get; set; }
 
     /// <summary>true stops every instance and keeps the data; false (the default) runs them.</summary>
     public bool? Shutdown { get; set; }

@@ -17,4 +17,7 @@ public sealed class InstanceStatus
     public long? LagBytes { get; set; }
     public int Port { get; set; }
     public int? Pid { get; set; }
+
+    /// <summary>The instance's postgres_exporter, when monitoring is on.</summary>
+    public string? MetricsUrl { get; set; }
 }

@@ -19,10 +19,14 @@ public sealed record ClusterPlan(
     IReadOnlyList<string> UserPgHba,
     IReadOnlyList<UserPlan> Users,
     bool Shutdown,
-    PgBouncerPlan? PgBouncer = null)
+    PgBouncerPlan? PgBouncer = null,
+    bool Exporter = false)
 {
     /// <summary>The superuser Patroni bootstraps; its password is generated like every other.</summary>
     public const string Superuser = "postgres";
     public const string ReplicationUser = "tusk_replication";
     public const string RewindUser = "tusk_rewind";
+
+    /// <summary>The role postgres_exporter logs in as: a member of pg_monitor, nothing more.</summary>
+    public const string MonitorUser = "tusk_monitor";
 }

@@ -59,6 +59,7 @@ public static class ClusterPlanner
             spec.Shutdown!.Value,
             spec.Proxy?.PgBouncer is { } b
                 ? new PgBouncerPlan(b.Port!.Value, b.PoolMode!, b.DefaultPoolSize!.Value, b.MaxClientConn!.Value, b.Config!.Global!)
-                : null);
+                : null,
+            Exporter: spec.Monitoring?.Exporter is not null);
     }
 }

@@ -7,4 +7,5 @@ public sealed record ClusterSecrets(
     string Rewind,
     string RestApi,
     string PgBouncer,
+    string Monitor,
     IReadOnlyDictionary<string, string> Users);

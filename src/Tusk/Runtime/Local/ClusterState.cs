@@ -12,6 +12,7 @@ public sealed class ClusterState
     public string? AppliedDynamicConfigHash { get; set; }
     public string? AppliedDynamicConfig { get; set; }
     public string? AppliedPgBouncerAuthHash { get; set; }
+    public string? AppliedMonitorHash { get; set; }
     public bool Bootstrapped { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }
 }

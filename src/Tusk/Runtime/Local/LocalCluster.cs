@@ -24,6 +24,7 @@ public sealed class LocalCluster
     private readonly HttpClient _http;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, SupervisedProcess> _patroni = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SupervisedProcess> _exporters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _patroniDownSince = new(StringComparer.Ordinal);
     private SupervisedProcess? _haproxy;
     private SupervisedProcess? _pgBouncer;
@@ -91,6 +92,8 @@ public sealed class LocalCluster
             await SuperviseMemberAsync(member, leaderKey, outcomes, cancel);
         }
 
+        await SuperviseExportersAsync(outcomes);
+
         Add(outcomes, _haproxy!.Ensure());
         if (changedConfigs.Contains("haproxy") && _haproxy.Pid is { } haproxyPid)
         {
@@ -136,7 +139,7 @@ public sealed class LocalCluster
         _secrets = new SecretStore(Directory).Ensure(Plan.Users.Select(u => (u.Name, u.PasswordType == "ASCII" ? PasswordKind.Ascii : PasswordKind.AlphaNumeric)));
         using var ca = new CertificateStore(_home, _account, _clock).LoadOrCreateCa();
 
-        var taken = new HashSet<int>(State.Members.Values.SelectMany(p => new[] { p.Postgres, p.Rest }));
+        var taken = new HashSet<int>(State.Members.Values.SelectMany(p => new[] { p.Postgres, p.Rest, p.Exporter ?? 0 }));
         var members = new List<LocalMember>();
         foreach (var plan in Plan.Members)
         {
@@ -146,7 +149,12 @@ public sealed class LocalCluster
                 State.Members[plan.Name] = ports;
             }
 
-            var member = new LocalMember(plan, ports.Postgres, ports.Rest, Directory.Member(plan.Name));
+            if (Plan.Exporter && ports.Exporter is null)
+            {
+                ports = State.Members[plan.Name] = ports with { Exporter = PortAllocator.FreePort(taken) };
+            }
+
+            var member = new LocalMember(plan, ports.Postgres, ports.Rest, Directory.Member(plan.Name), Plan.Exporter ? ports.Exporter : null);
             _account.Directory(member.Directory);
             _account.Directory(member.SocketDirectory);
             if (new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, member) && _patroni.ContainsKey(member.Name))
@@ -169,6 +177,7 @@ public sealed class LocalCluster
                     _clock);
             }
 
+            PrepareExporter(member);
             members.Add(member);
         }
 
@@ -316,6 +325,7 @@ public sealed class LocalCluster
                     }
 
                     usersApplied = await EnsureUsersAsync(connection, outcomes, cancel);
+                    await EnsureMonitorRoleAsync(connection, outcomes, cancel);
                     await EnsurePgBouncerAuthAsync(connection, leaderMember, outcomes, cancel);
                     await NudgeLeaderAsync(client, leaderMember, members!, streaming, outcomes, cancel);
                     await RebuildStuckReplicasAsync(client, members!, streaming, outcomes, cancel);
@@ -472,6 +482,77 @@ public sealed class LocalCluster
     }
 
     /// <summary>
+    /// A postgres_exporter beside the member, reaching it over TLS verified against Tusk's CA as
+    /// the pg_monitor role. The password is read from a 0600 file (DATA_SOURCE_PASS_FILE); the
+    /// address and user are not secret, so they travel as environment variables set by env(1).
+    /// </summary>
+    private void PrepareExporter(LocalMember member)
+    {
+        if (member.ExporterPort is not { } port || _exporters.ContainsKey(member.Name))
+        {
+            return;
+        }
+
+        WriteIfChanged(member.ExporterPasswordFile, _secrets!.Monitor, Modes.PrivateFile);
+        // An empty web configuration (plain HTTP on loopback); passing its path also names the
+        // member's directory in the exporter's command line, where process checks look for it.
+        WriteIfChanged(member.ExporterWebConfig, "# Written by Tusk: plain HTTP on 127.0.0.1\n{}\n", Modes.PublicFile);
+        var dataSource = $"127.0.0.1:{member.PostgresPort}/postgres?sslmode=verify-full&sslrootcert={CaFile(member)}";
+        _exporters[member.Name] = new SupervisedProcess(
+            new ProcessSpec(
+                $"{member.Name}-exporter",
+                "/usr/bin/env",
+                [$"DATA_SOURCE_URI={dataSource}", $"DATA_SOURCE_USER={ClusterPlan.MonitorUser}", $"DATA_SOURCE_PASS_FILE={member.ExporterPasswordFile}",
+                 "/usr/bin/prometheus-postgres-exporter", "--log.level=warn", $"--web.config.file={member.ExporterWebConfig}", $"--web.listen-address=127.0.0.1:{port}"],
+                member.ExporterLog,
+                member.ExporterPidFile,
+                member.Directory),
+            _launcher,
+            _clock);
+    }
+
+    /// <summary>Keeps the exporters running; stops those of members that left and all of them when the spec turns monitoring off.</summary>
+    private async Task SuperviseExportersAsync(List<string> outcomes)
+    {
+        foreach (var (name, exporter) in _exporters.Where(e => !Plan.Exporter || _members.All(m => m.Name != e.Key)).ToList())
+        {
+            await exporter.StopAsync(TimeSpan.FromSeconds(5));
+            _exporters.Remove(name);
+            outcomes.Add($"stopped the exporter of {name}");
+        }
+
+        foreach (var exporter in _exporters.Values)
+        {
+            Add(outcomes, exporter.Ensure());
+        }
+    }
+
+    /// <summary>The exporter's role: login, member of pg_monitor, password sent as a SCRAM verifier.</summary>
+    private async Task EnsureMonitorRoleAsync(NpgsqlConnection connection, List<string> outcomes, CancellationToken cancel)
+    {
+        var hash = Plan.Exporter ? Hash(_secrets!.Monitor) : null;
+        if (hash is null || State.AppliedMonitorHash == hash)
+        {
+            return;
+        }
+
+        var role = UserReconciler.Quote(ClusterPlan.MonitorUser);
+        await using (var command = new NpgsqlCommand($"""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{ClusterPlan.MonitorUser}') THEN CREATE ROLE {role} LOGIN; END IF;
+            END $$;
+            ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '{ScramVerifier.Compute(_secrets!.Monitor)}';
+            GRANT pg_monitor TO {role};
+            """, connection))
+        {
+            await command.ExecuteNonQueryAsync(cancel);
+        }
+
+        State.AppliedMonitorHash = hash;
+        outcomes.Add($"created the monitoring role {ClusterPlan.MonitorUser} (member of pg_monitor)");
+    }
+
+    /// <summary>
     /// The pooler's files: certificate, auth_file and configuration, pointed at the primary last
     /// seen (or the first member before there is one). A pooler the spec no longer asks for is
     /// left to <see cref="StopPgBouncerAsync"/>.
@@ -603,6 +684,11 @@ public sealed class LocalCluster
     public async Task StopProcessesAsync(List<string>? outcomes = null)
     {
         await StopPgBouncerAsync(outcomes);
+        foreach (var exporter in _exporters.Values.Where(e => e.IsAlive || File.Exists(e.Spec.PidFile)))
+        {
+            await exporter.StopAsync(TimeSpan.FromSeconds(5));
+        }
+
         if (_haproxy is not null && (_haproxy.IsAlive || File.Exists(Directory.HaproxyPid)))
         {
             await _haproxy.StopAsync(TimeSpan.FromSeconds(5));

@@ -3,7 +3,7 @@ using Tusk.Planning;
 namespace Tusk.Runtime.Local;
 
 /// <summary>A member placed on this machine: its ports (allocated once, then kept) and its directory.</summary>
-public sealed record LocalMember(MemberPlan Plan, int PostgresPort, int RestPort, string Directory)
+public sealed record LocalMember(MemberPlan Plan, int PostgresPort, int RestPort, string Directory, int? ExporterPort = null)
 {
     public string Name => Plan.Name;
     public string DataDirectory => Path.Combine(Directory, "data");
@@ -14,4 +14,9 @@ public sealed record LocalMember(MemberPlan Plan, int PostgresPort, int RestPort
     public string PatroniPidFile => Path.Combine(Directory, "patroni.pid");
     public string PgPassFile => Path.Combine(Directory, "pgpass");
     public string PostmasterPidFile => Path.Combine(DataDirectory, "postmaster.pid");
+    public string ExporterLog => Path.Combine(Directory, "exporter.log");
+    public string ExporterPidFile => Path.Combine(Directory, "exporter.pid");
+    public string ExporterPasswordFile => Path.Combine(Directory, "exporter.pass");
+    public string ExporterWebConfig => Path.Combine(Directory, "exporter-web.yml");
+    public string? MetricsUrl => ExporterPort is { } port ? $"http://127.0.0.1:{port}/metrics" : null;
 }

@@ -19,6 +19,7 @@ public sealed class SecretStore(ClusterDirectory directory)
             Get("rewind", PasswordKind.AlphaNumeric),
             Get("restapi", PasswordKind.AlphaNumeric),
             Get("pgbouncer", PasswordKind.AlphaNumeric),
+            Get("monitor", PasswordKind.AlphaNumeric),
             users.ToDictionary(u => u.User, u => Get($"user-{u.User}", u.Kind)));
     }
 

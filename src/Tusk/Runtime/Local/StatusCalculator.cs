@@ -32,6 +32,7 @@ public static class StatusCalculator
                 LagBytes = p is null || p.IsLeader ? null : p.LagBytes,
                 Port = m.PostgresPort,
                 Pid = seen.PatroniPids.GetValueOrDefault(m.Name),
+                MetricsUrl = m.MetricsUrl,
             };
         }).ToList();
 
@@ -95,7 +96,7 @@ public static class StatusCalculator
             Transition(previous, "Progressing", false, "Shutdown", "spec.shutdown is true", now),
             Transition(previous, "Degraded", false, "Shutdown", "spec.shutdown is true", now),
         ],
-        Instances = members.Select(m => new InstanceStatus { Name = m.Name, InstanceSet = m.Plan.InstanceSet, State = "stopped", Port = m.PostgresPort }).ToList(),
+        Instances = members.Select(m => new InstanceStatus { Name = m.Name, InstanceSet = m.Plan.InstanceSet, State = "stopped", Port = m.PostgresPort, MetricsUrl = m.MetricsUrl }).ToList(),
         Endpoints = EndpointsOf(plan),
         UpdatedAt = now,
     };

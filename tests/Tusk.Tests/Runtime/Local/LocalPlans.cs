@@ -37,6 +37,7 @@ internal static class LocalPlans
         "rewind-Secret-3",
         "restapi-Secret-4",
         "pgbouncer-Secret-5",
+        "monitor-Secret-6",
         new Dictionary<string, string>(StringComparer.Ordinal) { ["hippo"] = "hippo-Secret-5" });
 
     public static ClusterPlan Plan(string yaml = Yaml) => Tusk.Tests.Planning.Plans.Plan(yaml);

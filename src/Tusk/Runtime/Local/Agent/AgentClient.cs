@@ -120,6 +120,9 @@ public sealed class AgentClient : IDisposable
         return (await response.Content.ReadFromJsonAsync<ApplyResponse>(Json.Options, cancel))!;
     }
 
+    /// <summary>The agent's Prometheus metrics, as served on /metrics.</summary>
+    public Task<string> MetricsAsync(CancellationToken cancel) => _http.GetStringAsync("/metrics", cancel);
+
     public Task<ActionResponse> DeleteAsync(string ns, string name, bool purge, CancellationToken cancel) =>
         SendAsync(HttpMethod.Delete, $"/v1/clusters/{ns}/{name}?purge={(purge ? "true" : "false")}", cancel);
 

@@ -24,7 +24,17 @@ public static class AgentHost
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(o => o.ListenUnixSocket(home.Socket));
+        // TUSK_METRICS_ADDRESS (e.g. 127.0.0.1:9188) also serves /metrics over TCP for Prometheus;
+        // only /metrics: everything else stays on the 0600 socket.
+        var metricsAddress = System.Net.IPEndPoint.TryParse(Environment.GetEnvironmentVariable("TUSK_METRICS_ADDRESS") ?? "", out var parsed) ? parsed : null;
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.ListenUnixSocket(home.Socket);
+            if (metricsAddress is not null)
+            {
+                o.Listen(metricsAddress);
+            }
+        });
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
@@ -32,9 +42,20 @@ public static class AgentHost
         });
         await using var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("tusk.agent");
+        app.Use(async (context, next) =>
+        {
+            if (context.Connection.LocalPort != 0 && context.Request.Path != "/metrics")
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await next(context);
+        });
         await using var agent = new LocalAgent(home, TimeProvider.System, log);
 
         app.MapGet("/v1/health", () => new { pid = Environment.ProcessId, home = home.Root });
+        app.MapGet("/metrics", () => Results.Text(agent.Metrics(), "text/plain; version=0.0.4"));
         app.MapGet("/v1/clusters", () => agent.List());
         app.MapGet("/v1/clusters/{ns}/{name}", (string ns, string name) =>
             agent.Get(ns, name) is { } cluster ? Results.Ok(cluster) : Results.NotFound(new ActionResponse(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them")));

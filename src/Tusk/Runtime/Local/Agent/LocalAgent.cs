@@ -15,6 +15,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Dictionary<string, LocalCluster> _clusters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReconcileCounters> _counters = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(90) }; // each call sets its own, shorter limit
     private readonly TuskHome _home;
     private readonly ServiceAccount _account;
@@ -92,6 +93,8 @@ public sealed partial class LocalAgent : IAsyncDisposable
 
             foreach (var (key, cluster) in _clusters)
             {
+                var since = _clock.GetTimestamp();
+                var failed = false;
                 try
                 {
                     foreach (var outcome in await cluster.ReconcileAsync(cancel))
@@ -101,7 +104,13 @@ public sealed partial class LocalAgent : IAsyncDisposable
                 }
                 catch (Exception e) when (!cancel.IsCancellationRequested)
                 {
+                    failed = true;
                     LogReconcileFailed(_log, key, e);
+                }
+
+                lock (_counters)
+                {
+                    (_counters.TryGetValue(key, out var counters) ? counters : _counters[key] = new()).Record(_clock.GetElapsedTime(since), failed);
                 }
             }
         }
@@ -178,6 +187,16 @@ public sealed partial class LocalAgent : IAsyncDisposable
 
     public IReadOnlyList<PostgresCluster> List() =>
         _clusters.Values.OrderBy(c => c.Cluster.Key, StringComparer.Ordinal).Select(View).ToList();
+
+    /// <summary>Prometheus metrics of the agent and of every cluster it runs.</summary>
+    public string Metrics()
+    {
+        var clusters = List();
+        lock (_counters)
+        {
+            return AgentMetrics.Render(clusters, _counters);
+        }
+    }
 
     public PostgresCluster? Get(string ns, string name) => _clusters.TryGetValue($"{ns}/{name}", out var c) ? View(c) : null;
 
