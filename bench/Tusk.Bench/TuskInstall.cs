@@ -20,7 +20,7 @@ public sealed class TuskInstall(string executable) : IAsyncDisposable
     public Task<(int Exit, string Out)> TuskAsync(params string[] args) =>
         Shell.RunAsync(Executable, args, new Dictionary<string, string> { ["TUSK_HOME"] = Home });
 
-    public async Task ApplyAsync(string name, int port, int replicas, int ttl = 30, int loopWait = 10)
+    public async Task ApplyAsync(string name, int port, int replicas, int ttl = 30, int loopWait = 10, string extraSpec = "")
     {
         var file = Path.Combine(Home, name + ".yaml");
         await File.WriteAllTextAsync(file, $"""
@@ -32,6 +32,7 @@ public sealed class TuskInstall(string executable) : IAsyncDisposable
               instances: [{"{"}name: instance1, replicas: {replicas}{"}"}]
               patroni: {"{"}leaderLeaseDurationSeconds: {ttl}, syncPeriodSeconds: {loopWait}{"}"}
               users: [{"{"}name: app, databases: [app]{"}"}]
+            {extraSpec}
             """);
         await TuskAsync("apply", "-f", file, "--wait", "--timeout", "300s");
     }

@@ -28,7 +28,6 @@ public sealed class LocalCluster
     private readonly Dictionary<string, DateTimeOffset> _patroniDownSince = new(StringComparer.Ordinal);
     private SupervisedProcess? _haproxy;
     private SupervisedProcess? _pgBouncer;
-    private int? _pgBouncerUpstream;
     private static readonly TimeSpan PrepareInterval = TimeSpan.FromHours(1);
     private bool _prepared;
     private DateTimeOffset _preparedAt;
@@ -303,11 +302,6 @@ public sealed class LocalCluster
         {
             State.Bootstrapped = true;
             var leaderMember = _members.FirstOrDefault(m => m.Name == leader.Name);
-            if (leaderMember is not null)
-            {
-                RepointPgBouncer(leaderMember, outcomes);
-            }
-
             await ApplyDynamicConfigurationAsync(client, leaderMember, outcomes, cancel);
             if (leaderMember is not null)
             {
@@ -553,9 +547,9 @@ public sealed class LocalCluster
     }
 
     /// <summary>
-    /// The pooler's files: certificate, auth_file and configuration, pointed at the primary last
-    /// seen (or the first member before there is one). A pooler the spec no longer asks for is
-    /// left to <see cref="StopPgBouncerAsync"/>.
+    /// The pooler's files: certificate, auth_file and configuration. It reaches the primary
+    /// through HAProxy's primary endpoint, which follows a switchover or failover by itself. A
+    /// pooler the spec no longer asks for is left to <see cref="StopPgBouncerAsync"/>.
     /// </summary>
     private void PreparePgBouncer(CertificateAuthority ca, HashSet<string> changed)
     {
@@ -567,8 +561,8 @@ public sealed class LocalCluster
         _account.Directory(Directory.PgBouncer);
         var certificateChanged = new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, $"{Plan.Name}-pgbouncer", Directory.PgBouncerTls);
         var authChanged = WriteIfChanged(Directory.PgBouncerAuthFile, PgBouncerConfigBuilder.AuthFile(_secrets!.PgBouncer), Modes.PrivateFile);
-        _pgBouncerUpstream ??= _members.FirstOrDefault(m => m.Name == Status?.Primary)?.PostgresPort ?? _members.FirstOrDefault()?.PostgresPort;
-        if ((WritePgBouncerConfig(pooler) | certificateChanged | authChanged) && _pgBouncer is not null)
+        var config = PgBouncerConfigBuilder.Build(pooler, Plan.Port, Directory.PgBouncerAuthFile, Path.Combine(Directory.PgBouncerTls, "server.crt"), Path.Combine(Directory.PgBouncerTls, "server.key"), Path.Combine(Directory.PgBouncerTls, "ca.crt"));
+        if ((WriteIfChanged(Directory.PgBouncerConfig, config, Modes.PrivateFile) | certificateChanged | authChanged) && _pgBouncer is not null)
         {
             changed.Add("pgbouncer");
         }
@@ -577,26 +571,6 @@ public sealed class LocalCluster
             new ProcessSpec("pgbouncer", "/usr/sbin/pgbouncer", [Directory.PgBouncerConfig], Directory.PgBouncerLog, Directory.PgBouncerPid, Directory.PgBouncer),
             _launcher,
             _clock);
-    }
-
-    private bool WritePgBouncerConfig(PgBouncerPlan pooler) => WriteIfChanged(
-        Directory.PgBouncerConfig,
-        PgBouncerConfigBuilder.Build(pooler, _pgBouncerUpstream ?? 0, Directory.PgBouncerAuthFile, Path.Combine(Directory.PgBouncerTls, "server.crt"), Path.Combine(Directory.PgBouncerTls, "server.key"), Path.Combine(Directory.PgBouncerTls, "ca.crt")),
-        Modes.PrivateFile);
-
-    /// <summary>Points the pooler at a new primary: rewrite its configuration and SIGHUP it; PgBouncer then opens server connections there.</summary>
-    private void RepointPgBouncer(LocalMember leader, List<string> outcomes)
-    {
-        if (Plan.PgBouncer is not { } pooler || _pgBouncerUpstream == leader.PostgresPort)
-        {
-            return;
-        }
-
-        _pgBouncerUpstream = leader.PostgresPort;
-        if (WritePgBouncerConfig(pooler))
-        {
-            ReloadPgBouncer($"the primary is now {leader.Name}", outcomes);
-        }
     }
 
     private void ReloadPgBouncer(string why, List<string> outcomes)
@@ -676,7 +650,6 @@ public sealed class LocalCluster
         if (Plan.PgBouncer is null)
         {
             _pgBouncer = null;
-            _pgBouncerUpstream = null;
         }
     }
 
