@@ -3,7 +3,9 @@
 # Idempotent: packages already installed are left alone. Services are not started here;
 # the Tusk agent starts every server itself.
 set -euo pipefail
-packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy)
+# docker-registry, skopeo and umoci: the image tests start their own registry (never the packaged
+# service) and build and push their test images with umoci and skopeo.
+packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy docker-registry skopeo umoci)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,13 +13,15 @@ public static class ImagesCommand
     public static Command Create(CliContext context) => new("images", "Find the images manifests use, check them against their registries, and mirror them")
     {
         List(context),
+        ImagesCheckCommand.Create(context),
     };
 
     /// <summary>-f, repeatable: files or directories (searched recursively) of Kubernetes manifests or PostgresClusters.</summary>
-    internal static Option<string[]> Files() => new("--filename", "-f")
+    internal static Option<string[]> Files(bool required = true) => new("--filename", "-f")
     {
         Description = "A manifest file or a directory (searched recursively for .yaml, .yml, .json); repeatable",
-        Required = true,
+        Required = required,
+        DefaultValueFactory = _ => [],
         AllowMultipleArgumentsPerToken = false,
     };
 

@@ -36,7 +36,7 @@ public sealed record ImageUse
     public IReadOnlyList<string>? PreloadLibraries { get; init; }
 
     [JsonIgnore]
-    public string Where => $"{Owner} {Container} ({System.IO.Path.GetFileName(File)}:{Line})";
+    public string Where => Line == 0 ? $"{Owner} {Container}".Trim() : $"{Owner} {Container} ({System.IO.Path.GetFileName(File)}:{Line})";
 
     /// <summary>The kubelet's default policy when a container does not set one.</summary>
     public static string DefaultPullPolicy(ImageReference? reference) =>
