@@ -14,6 +14,7 @@ public static class ImagesCommand
     {
         List(context),
         ImagesCheckCommand.Create(context),
+        ImagesMirrorCommand.Create(context),
     };
 
     /// <summary>-f, repeatable: files or directories (searched recursively) of Kubernetes manifests or PostgresClusters.</summary>

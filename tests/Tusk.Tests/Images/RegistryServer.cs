@@ -1,39 +1,32 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Tusk.Runtime.Local;
 
 namespace Tusk.Tests.Images;
 
 /// <summary>
-/// A real registry for the tests: Debian's docker-registry (distribution 2.8) started on a free
-/// loopback port with filesystem storage in a temporary directory and a config of our own (the
-/// packaged service, on :5000 with htpasswd, is never used). Test images are built with umoci and
-/// pushed with skopeo, all in repository tusk/app:
+/// A real registry holding test images (see <see cref="RegistryProcess"/>), shared by the test
+/// classes of <see cref="SharedRegistry"/>. Images are built with umoci and pushed with skopeo,
+/// all in repository tusk/app:
 ///   nonroot (amd64, user 999:999), root (amd64, no user), named (amd64, user postgres),
 ///   arm64 (arm64 only, 999:999), multi (an OCI index of amd64 and arm64, both 999:999).
-/// The registry process is killed by its PID on dispose.
 /// </summary>
 public sealed class RegistryServer : IAsyncLifetime
 {
     public const string Repository = "tusk/app";
 
-    private Process? _process;
+    private readonly RegistryProcess _registry = new();
 
-    public string Root { get; } = Directory.CreateTempSubdirectory("tusk-registry-").FullName;
-    public int Port { get; private set; }
-    public string Host => $"127.0.0.1:{Port}";
+    public string Root => _registry.Root;
+    public string Host => _registry.Host;
     public string Image(string tag, string repository = Repository) => $"{Host}/{repository}:{tag}";
     public string Layout => Path.Combine(Root, "layout");
-    private string Log => Path.Combine(Root, "registry.log");
 
     public async Task InitializeAsync()
     {
         try
         {
-            Port = PortAllocator.FreePort(new HashSet<int>());
-            await StartAsync();
+            await _registry.StartAsync();
             await BuildImagesAsync();
             foreach (var tag in new[] { "nonroot", "root", "named", "arm64" })
             {
@@ -44,90 +37,16 @@ public sealed class RegistryServer : IAsyncLifetime
         }
         catch (Exception e)
         {
-            var log = File.Exists(Log) ? await File.ReadAllTextAsync(Log) : "(no log)";
-            await DisposeAsync();
+            var log = _registry.ReadLog();
+            _registry.Dispose();
             throw new InvalidOperationException($"the test registry could not be prepared: {e.Message}\nregistry log:\n{log}", e);
         }
     }
 
     public Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(); // this PID only: other people's registries and tests run on this machine
-            _process.WaitForExit(10_000);
-        }
-
-        _process?.Dispose();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort: a temporary directory left behind harms nobody
-        }
-
+        _registry.Dispose();
         return Task.CompletedTask;
-    }
-
-    private async Task StartAsync()
-    {
-        var config = Path.Combine(Root, "config.yml");
-        await File.WriteAllTextAsync(config, $"""
-            version: 0.1
-            log:
-              level: info
-            storage:
-              filesystem:
-                rootdirectory: {Path.Combine(Root, "storage")}
-              delete:
-                enabled: true
-            http:
-              addr: 127.0.0.1:{Port}
-            """);
-        var info = new ProcessStartInfo("/usr/bin/docker-registry") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("serve");
-        info.ArgumentList.Add(config);
-        if (!File.Exists(info.FileName))
-        {
-            throw new InvalidOperationException("/usr/bin/docker-registry is not installed; run scripts/install-deps.sh (Debian package docker-registry)");
-        }
-
-        _process = Process.Start(info)!;
-        var log = File.AppendText(Log);
-        log.AutoFlush = true;
-        _process.OutputDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
-        _process.ErrorDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"http://{Host}/v2/"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException($"docker-registry did not answer on {Host} within 30s");
     }
 
     private async Task BuildImagesAsync()

@@ -35,6 +35,9 @@ public sealed record ImageUse
     /// <summary>For the database image: the libraries shared_preload_libraries names (they must exist in the image).</summary>
     public IReadOnlyList<string>? PreloadLibraries { get; init; }
 
+    /// <summary>For a PostgresCluster component: the operator's RELATED_IMAGE_* variable that names this image.</summary>
+    public string? RelatedImage { get; init; }
+
     [JsonIgnore]
     public string Where => Line == 0 ? $"{Owner} {Container}".Trim() : $"{Owner} {Container} ({System.IO.Path.GetFileName(File)}:{Line})";
 

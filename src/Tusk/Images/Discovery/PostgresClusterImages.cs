@@ -78,6 +78,7 @@ internal static class PostgresClusterImages
                 PullPolicy = pullPolicy ?? ImageUse.DefaultPullPolicy(reference),
                 RunAsNonRoot = true,
                 PreloadLibraries = component.Label == "database" ? libraries : null,
+                RelatedImage = component.Variable,
             });
         }
     }
