@@ -15,6 +15,8 @@ public static class ImagesCommand
         List(context),
         ImagesCheckCommand.Create(context),
         ImagesMirrorCommand.Create(context),
+        ImagesBundleCommand.Create(context),
+        ImagesImportCommand.Create(context),
     };
 
     /// <summary>-f, repeatable: files or directories (searched recursively) of Kubernetes manifests or PostgresClusters.</summary>
