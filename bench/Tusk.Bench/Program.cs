@@ -5,9 +5,15 @@ using Tusk.Bench;
 // Usage: dotnet run -c Release --project bench/Tusk.Bench -- [--tusk PATH] [--runs N] [--write docs/benchmarks.md]
 // Runs as root (baselines start PostgreSQL as the postgres account). Takes about ten minutes.
 // `-- --only env [--write docs/benchmarks.md]`: only issue 7's inventory figures (about a minute).
+// `-- --only images [--tusk PATH] [--runs N] [--write docs/benchmarks.md]`: only issue 5's image figures (about a minute).
 if (Arg("--only") == "env")
 {
     return await EnvBenchmark.RunAsync(Arg("--write"));
+}
+
+if (Arg("--only") == "images")
+{
+    return await ImagesBenchmark.RunAsync(Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk"), int.Parse(Arg("--runs") ?? "5", CultureInfo.InvariantCulture), Arg("--write"));
 }
 
 var tuskPath = Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk");
