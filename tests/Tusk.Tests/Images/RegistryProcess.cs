@@ -29,7 +29,12 @@ public sealed class RegistryProcess : IDisposable
         }
     }
 
-    public async Task StartAsync()
+    /// <summary>The directory the registry stores images in; another registry may be started over it to serve the same images.</summary>
+    public string Storage => Path.Combine(Root, "storage");
+
+    /// <param name="storage">Serve another registry's storage (default: this one's own).</param>
+    /// <param name="auth">An `auth:` section, e.g. token authentication (default: none, anyone may pull and push).</param>
+    public async Task StartAsync(string? storage = null, string? auth = null)
     {
         var config = Path.Combine(Root, "config.yml");
         await File.WriteAllTextAsync(config, $"""
@@ -38,11 +43,12 @@ public sealed class RegistryProcess : IDisposable
               level: info
             storage:
               filesystem:
-                rootdirectory: {Path.Combine(Root, "storage")}
+                rootdirectory: {storage ?? Storage}
               delete:
                 enabled: true
             http:
               addr: 127.0.0.1:{Port}
+            {auth ?? ""}
             """);
         var info = new ProcessStartInfo("/usr/bin/docker-registry") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("serve");
@@ -72,7 +78,7 @@ public sealed class RegistryProcess : IDisposable
             try
             {
                 using var response = await http.GetAsync(new Uri($"http://{Host}/v2/"));
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                 {
                     return;
                 }

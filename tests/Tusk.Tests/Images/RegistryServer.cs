@@ -19,6 +19,7 @@ public sealed class RegistryServer : IAsyncLifetime
 
     public string Root => _registry.Root;
     public string Host => _registry.Host;
+    public string Storage => _registry.Storage;
     public string Image(string tag, string repository = Repository) => $"{Host}/{repository}:{tag}";
     public string Layout => Path.Combine(Root, "layout");
 

@@ -185,7 +185,7 @@ public sealed class RegistryClient : IDisposable
         using var response = await SendOnceAsync(registry, request, cancel);
         if (!response.IsSuccessStatusCode)
         {
-            throw new RegistryException($"registry {registry}: the token service {challenge.Realm} refused {scope} (HTTP {(int)response.StatusCode}){(basic is null ? "; log in (docker login) so ~/.docker/config.json holds credentials" : "; check the credentials in the docker config")}");
+            return null; // refused: the registry's own 401 is then the answer, and the caller says to log in
         }
 
         using var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancel));
