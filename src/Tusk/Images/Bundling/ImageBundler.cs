@@ -89,19 +89,50 @@ public sealed class ImageBundler(RegistryClient client)
                 continue;
             }
 
-            var content = await client.GetBlobAsync(image.Registry, image.Repository, blob.Digest, cancel);
-            if (!content.Ok)
-            {
-                throw new RegistryException($"cannot read blob {blob.Digest} of {image} (HTTP {content.Status}{(content.ErrorCode is null ? "" : " " + content.ErrorCode)})");
-            }
-
-            if (await StoreAsync(blobs, content.Body, cancel) != blob.Digest)
-            {
-                throw new RegistryException($"blob {blob.Digest} of {image} arrived with another digest; the registry sent corrupt data");
-            }
+            await DownloadAsync(image, blob, blobs, cancel);
         }
 
         return await StoreAsync(blobs, manifest.Raw, cancel);
+    }
+
+    /// <summary>Streams a blob to its file, hashing on the way; a blob whose digest does not match is deleted and refused.</summary>
+    private async Task DownloadAsync(ImageReference image, Descriptor blob, string blobs, CancellationToken cancel)
+    {
+        using var transfer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        transfer.CancelAfter(client.TransferTimeout(blob.Size));
+        var file = Path.Combine(blobs, blob.Digest["sha256:".Length..]);
+        try
+        {
+            using var download = await client.OpenBlobAsync(image.Registry, image.Repository, blob.Digest, transfer.Token);
+            if (!download.IsSuccessStatusCode)
+            {
+                var failure = await RegistryClient.ReadFailureAsync(image.Registry, download, transfer.Token);
+                throw new RegistryException($"cannot read blob {blob.Digest} of {image} (HTTP {failure.Status}{(failure.ErrorCode is null ? "" : " " + failure.ErrorCode)})");
+            }
+
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using (var input = await download.Content.ReadAsStreamAsync(transfer.Token))
+            await using (var output = File.Create(file))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await input.ReadAsync(buffer, transfer.Token)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), transfer.Token);
+                }
+            }
+
+            if ("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()) != blob.Digest)
+            {
+                File.Delete(file);
+                throw new RegistryException($"blob {blob.Digest} of {image} arrived with another digest; the registry sent corrupt data");
+            }
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new RegistryException($"blob {blob.Digest} of {image} ({blob.Size} bytes) was not downloaded within {client.TransferTimeout(blob.Size).TotalSeconds:0}s (the timeout plus a second per MiB); raise --timeout for slow links", unreachable: true);
+        }
     }
 
     private async Task<ManifestDocument> ManifestAsync(ImageReference image, string reference, CancellationToken cancel)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Tusk.Images.Registry;
 
 namespace Tusk.Images.Mirroring;
@@ -7,7 +6,7 @@ namespace Tusk.Images.Mirroring;
 /// Copies images between registries through the Registry API: blobs first (each skipped when
 /// the target already holds it, asked with HEAD), then manifests, then the index, so a reference
 /// never points at something missing. The repository path is kept: docker.io/rancher/x:1 becomes
-/// TARGET/rancher/x:1. Blobs travel through memory, one at a time.
+/// TARGET/rancher/x:1. Blobs are streamed from source to target, one at a time.
 /// </summary>
 public sealed class ImageMirror(RegistryClient client)
 {
@@ -88,21 +87,30 @@ public sealed class ImageMirror(RegistryClient client)
                 continue;
             }
 
-            var content = await client.GetBlobAsync(source.Registry, source.Repository, blob.Digest, cancel);
-            if (!content.Ok)
+            // Streamed from source to target: a layer never has to fit in memory. The target registry
+            // checks the digest, so a blob corrupted on the way is refused, not stored.
+            using var transfer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            transfer.CancelAfter(client.TransferTimeout(blob.Size));
+            try
             {
-                throw new RegistryException($"cannot read blob {blob.Digest} of {source} (HTTP {content.Status}{(content.ErrorCode is null ? "" : " " + content.ErrorCode)}); the source image is incomplete");
+                using var download = await client.OpenBlobAsync(source.Registry, source.Repository, blob.Digest, transfer.Token);
+                if (!download.IsSuccessStatusCode)
+                {
+                    var failure = await RegistryClient.ReadFailureAsync(source.Registry, download, transfer.Token);
+                    throw new RegistryException($"cannot read blob {blob.Digest} of {source} (HTTP {failure.Status}{(failure.ErrorCode is null ? "" : " " + failure.ErrorCode)}); the source image is incomplete");
+                }
+
+                var size = download.Content.Headers.ContentLength ?? blob.Size;
+                await using var stream = await download.Content.ReadAsStreamAsync(transfer.Token);
+                await client.PutBlobAsync(target.Registry, target.Repository, blob.Digest, stream, size, transfer.Token);
+                counts.Bytes += size;
+            }
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+            {
+                throw new RegistryException($"blob {blob.Digest} of {source} ({blob.Size} bytes) was not copied within {client.TransferTimeout(blob.Size).TotalSeconds:0}s (the timeout plus a second per MiB); raise --timeout for slow links", unreachable: true);
             }
 
-            var actual = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content.Body));
-            if (blob.Digest.StartsWith("sha256:", StringComparison.Ordinal) && actual != blob.Digest)
-            {
-                throw new RegistryException($"blob {blob.Digest} of {source} arrived with digest {actual}; the source registry sent corrupt data, nothing of this blob was written");
-            }
-
-            await client.PutBlobAsync(target.Registry, target.Repository, blob.Digest, content.Body, cancel);
             counts.Copied++;
-            counts.Bytes += content.Body.Length;
         }
     }
 }

@@ -59,29 +59,6 @@ public sealed class RegistryClient : IDisposable
     public async Task<bool> BlobExistsAsync(string registry, string repository, string digest, CancellationToken cancel) =>
         (await SendAsync(registry, repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Head, new Uri(BaseUri(registry), $"{repository}/blobs/{digest}")), cancel)).Ok;
 
-    /// <summary>Monolithic upload: POST opens an upload, PUT with the digest sends the whole blob and closes it.</summary>
-    public async Task PutBlobAsync(string registry, string repository, string digest, byte[] content, CancellationToken cancel)
-    {
-        var open = await SendAsync(registry, repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri(registry), $"{repository}/blobs/uploads/")), cancel);
-        if (open.Status != 202 || open.Location is null)
-        {
-            throw Refused(registry, repository, "open an upload", open);
-        }
-
-        // The Location may be relative; its query (_state) must be kept and the digest appended.
-        var location = new Uri(BaseUri(registry), open.Location);
-        var separator = location.Query.Length > 0 ? "&" : "?";
-        var target = new Uri(location + separator + "digest=" + Uri.EscapeDataString(digest));
-        var put = await SendAsync(registry, repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, target)
-        {
-            Content = new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } },
-        }, cancel);
-        if (put.Status != 201)
-        {
-            throw Refused(registry, repository, $"store blob {digest}", put);
-        }
-    }
-
     public async Task PutManifestAsync(string registry, string repository, string reference, string mediaType, byte[] content, CancellationToken cancel)
     {
         var put = await SendAsync(registry, repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, new Uri(BaseUri(registry), $"{repository}/manifests/{reference}"))
@@ -97,8 +74,18 @@ public sealed class RegistryClient : IDisposable
     private static RegistryException Refused(string registry, string repository, string what, RegistryResponse response) =>
         new($"{registry} refused to {what} in {repository}: HTTP {response.Status}{(response.ErrorCode is null ? "" : $" {response.ErrorCode}")}{(response.ErrorMessage is null ? "" : $" ({response.ErrorMessage})")}");
 
-    /// <summary>Sends a request (built afresh for each try); on 401 answers the challenge once and retries.</summary>
+    /// <summary>Sends a request and reads the whole answer (manifests, configs, errors: small bodies).</summary>
     private async Task<RegistryResponse> SendAsync(string registry, string repository, string actions, Func<HttpRequestMessage> build, CancellationToken cancel)
+    {
+        using var response = await SendRawAsync(registry, repository, actions, build, buffer: true, _options.Timeout, retry: true, cancel);
+        return await ReadAsync(registry, response, cancel);
+    }
+
+    /// <summary>
+    /// Sends a request (built afresh for each try); on 401 answers the challenge once and retries,
+    /// unless the body cannot be sent twice (a stream). The caller disposes the response.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendRawAsync(string registry, string repository, string actions, Func<HttpRequestMessage> build, bool buffer, TimeSpan timeout, bool retry, CancellationToken cancel)
     {
         var scope = $"repository:{repository}:{actions}";
         var key = registry + " " + scope;
@@ -110,35 +97,79 @@ public sealed class RegistryClient : IDisposable
                 request.Headers.Authorization = authorization;
             }
 
-            using var response = await SendOnceAsync(registry, request, cancel);
-            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
+            var response = await SendOnceAsync(registry, request, buffer, timeout, cancel);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0 && retry)
             {
                 var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
                 var answer = await AnswerAsync(registry, challenge, scope, cancel);
                 if (answer is not null)
                 {
+                    response.Dispose();
                     _authorization[key] = answer;
                     continue;
                 }
             }
 
-            return await ReadAsync(registry, response, cancel);
+            return response;
         }
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(string registry, HttpRequestMessage request, CancellationToken cancel)
+    /// <summary>How long a blob of this size may take: the timeout, plus a second per MiB (so no link slower than 1 MiB/s is cut off mid-way).</summary>
+    public TimeSpan TransferTimeout(long size) => _options.Timeout + TimeSpan.FromSeconds(size / (1024.0 * 1024.0));
+
+    /// <summary>
+    /// Opens a blob for streaming; the caller disposes the response and reads its body within
+    /// <paramref name="transfer"/>. A failed status is returned as it is, for the caller to report.
+    /// </summary>
+    public Task<HttpResponseMessage> OpenBlobAsync(string registry, string repository, string digest, CancellationToken transfer) =>
+        SendRawAsync(registry, repository, "pull", () => new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri(registry), $"{repository}/blobs/{digest}")), buffer: false, _options.Timeout, retry: true, transfer);
+
+    /// <summary>Reads a failed response's status and error code for a message.</summary>
+    public static Task<RegistryResponse> ReadFailureAsync(string registry, HttpResponseMessage response, CancellationToken cancel) => ReadAsync(registry, response, cancel);
+
+    /// <summary>
+    /// Monolithic upload from a stream: POST opens the upload (and earns the push token), PUT sends
+    /// the blob. The registry checks the digest, so a corrupt stream is refused, not stored.
+    /// </summary>
+    public async Task PutBlobAsync(string registry, string repository, string digest, Stream content, long size, CancellationToken cancel)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timeout.CancelAfter(_options.Timeout);
+        var open = await SendAsync(registry, repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri(registry), $"{repository}/blobs/uploads/")), cancel);
+        if (open.Status != 202 || open.Location is null)
+        {
+            throw Refused(registry, repository, "open an upload", open);
+        }
+
+        var location = new Uri(BaseUri(registry), open.Location);
+        var separator = location.Query.Length > 0 ? "&" : "?";
+        var target = new Uri(location + separator + "digest=" + Uri.EscapeDataString(digest));
+        using var put = await SendRawAsync(registry, repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, target)
+        {
+            Content = new StreamContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream"), ContentLength = size } },
+        }, buffer: true, TransferTimeout(size), retry: false, cancel);
+        if (put.StatusCode != HttpStatusCode.Created)
+        {
+            throw Refused(registry, repository, $"store blob {digest}", await ReadAsync(registry, put, cancel));
+        }
+    }
+
+    /// <summary>One request within <paramref name="timeout"/> (headers, and the body too when buffered).</summary>
+    private async Task<HttpResponseMessage> SendOnceAsync(string registry, HttpRequestMessage request, bool buffer, TimeSpan timeout, CancellationToken cancel)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(timeout);
         try
         {
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            await response.Content.LoadIntoBufferAsync(timeout.Token);
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            if (buffer)
+            {
+                await response.Content.LoadIntoBufferAsync(deadline.Token);
+            }
+
             return response;
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
-            throw new RegistryException($"registry {registry} did not answer within {_options.Timeout.TotalSeconds:0.#}s ({request.Method} {request.RequestUri}); check that it runs and that this machine can reach it, or raise --timeout", unreachable: true);
+            throw new RegistryException($"registry {registry} did not answer within {timeout.TotalSeconds:0.#}s ({request.Method} {request.RequestUri}); check that it runs and that this machine can reach it, or raise --timeout", unreachable: true);
         }
         catch (HttpRequestException e)
         {
@@ -182,7 +213,7 @@ public sealed class RegistryClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
         }
 
-        using var response = await SendOnceAsync(registry, request, cancel);
+        using var response = await SendOnceAsync(registry, request, buffer: true, _options.Timeout, cancel);
         if (!response.IsSuccessStatusCode)
         {
             return null; // refused: the registry's own 401 is then the answer, and the caller says to log in
