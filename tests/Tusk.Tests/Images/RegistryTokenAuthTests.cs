@@ -75,6 +75,7 @@ public sealed class RegistryTokenAuthTests(RegistryServer shared) : IDisposable
 
         Assert.Equal(ImageVerdict.Unauthorized, anonymous.Verdict);
         Assert.Contains($"log in so ~/.docker/config.json holds credentials for {_registry.Host}", anonymous.Message);
+        Assert.Contains("the repository does not exist, or it is private", anonymous.Message);
         Assert.Equal(ImageVerdict.Ok, withCredentials.Verdict);
         Assert.Contains(tokens.Requests, r => r.Authorization == "Basic " + Basic("ci", "s3cret"));
         Assert.DoesNotContain("s3cret", withCredentials.Message + anonymous.Message);

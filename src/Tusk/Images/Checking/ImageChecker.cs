@@ -46,7 +46,8 @@ public sealed class ImageChecker(RegistryClient client, Platform platform, int p
         var response = await client.GetManifestAsync(registry, repository, reference.ManifestReference, cancel);
         if (response.Status is 401 or 403)
         {
-            return Result(reference, ImageVerdict.Unauthorized, $"registry {registry} refused access to {repository} (HTTP {response.Status}{(response.ErrorCode is null ? "" : " " + response.ErrorCode)}); if it is private, log in so ~/.docker/config.json holds credentials for {registry}, and give the pods an imagePullSecret");
+            // Docker Hub answers 401 for a repository that does not exist too, so both causes are named.
+            return Result(reference, ImageVerdict.Unauthorized, $"registry {registry} refused access to {repository} (HTTP {response.Status}{(response.ErrorCode is null ? "" : " " + response.ErrorCode)}): the repository does not exist, or it is private; check the name, and if it is private, log in so ~/.docker/config.json holds credentials for {registry} and give the pods an imagePullSecret");
         }
 
         if (response.Status == 404)
