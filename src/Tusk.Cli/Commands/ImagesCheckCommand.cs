@@ -42,6 +42,12 @@ public static class ImagesCheckCommand
                 return ExitCodes.InvalidInput;
             }
 
+            if (images.Count == 0 && r.GetValue(output) == "table")
+            {
+                await context.Out.WriteLineAsync("No images found: the manifests hold no pod template, helper pod ConfigMap or PostgresCluster.");
+                return ExitCodes.Ok;
+            }
+
             using var client = new RegistryClient(options);
             var results = await new ImageChecker(client, target, r.GetValue(parallel)).CheckAsync(images, cancel);
             if (!OutputFormat.TryWriteStructured(context.Out, r.GetValue(output)!, results))

@@ -56,4 +56,19 @@ public class ImagesListCommandTests
         Assert.Equal("", output);
         Assert.Contains("error: /nonexistent/manifests: no such file or directory", error);
     }
+
+    [Fact]
+    public async Task Manifests_without_images_say_so_and_check_has_nothing_to_ask()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("tusk-images-").FullName, "service.yaml");
+        await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n");
+
+        var list = await RunAsync("images", "list", "-f", file);
+        var check = await RunAsync("images", "check", "-f", file);
+
+        Assert.Equal(ExitCodes.Ok, list.Code);
+        Assert.StartsWith("No images found", list.Out);
+        Assert.Equal(ExitCodes.Ok, check.Code);
+        Assert.StartsWith("No images found", check.Out);
+    }
 }
