@@ -17,9 +17,10 @@ public static class ImagesCheckCommand
         var selection = new ImageSelection();
         var platform = new Option<string>("--platform") { Description = "The nodes' platform, os/arch[/variant]", DefaultValueFactory = _ => Platform.LinuxAmd64.ToString() };
         var nonRoot = new Option<bool>("--run-as-non-root") { Description = "Check images named as arguments as pods with runAsNonRoot would run them (manifests say it themselves)" };
+        var libraries = new Option<bool>("--libraries") { Description = "Stream the layers of images whose PostgresCluster preloads libraries (shared_preload_libraries) and look for each .so; slow, whole layers travel" };
         var parallel = new Option<int>("--parallel") { Description = "How many images to check at once", DefaultValueFactory = _ => 8 };
         var output = Options.Output();
-        var command = new Command("check", "Ask each image's registry: exists, platform present, user accepted under runAsNonRoot. Exit 0 all pass, 1 some fail, 3 a registry did not answer") { platform, nonRoot, parallel, output };
+        var command = new Command("check", "Ask each image's registry: exists, platform present, user accepted under runAsNonRoot. Exit 0 all pass, 1 some fail, 3 a registry did not answer") { platform, nonRoot, libraries, parallel, output };
         selection.AddTo(command);
         command.SetAction(async (r, cancel) =>
         {
@@ -49,7 +50,7 @@ public static class ImagesCheckCommand
             }
 
             using var client = new RegistryClient(options);
-            var results = await new ImageChecker(client, target, r.GetValue(parallel)).CheckAsync(images, cancel);
+            var results = await new ImageChecker(client, target, r.GetValue(parallel), r.GetValue(libraries)).CheckAsync(images, cancel);
             if (!OutputFormat.TryWriteStructured(context.Out, r.GetValue(output)!, results))
             {
                 Write(context.Out, results);

@@ -179,4 +179,33 @@ public class ImageCheckerTests(RegistryServer registry)
             results.Select(r => r.Verdict));
         Assert.Equal(images.Select(i => i.r.ToString()), results.Select(r => r.Image));
     }
+
+    private async Task<ImageCheckResult> CheckLibrariesAsync(string tag, params string[] libraries)
+    {
+        using var client = new RegistryClient(Options);
+        var image = ImageReference.Parse(registry.Image(tag));
+        var use = Use(image.ToString(), runAsNonRoot: true) with { PreloadLibraries = libraries };
+        return Assert.Single(await new ImageChecker(client, Platform.LinuxAmd64, inspectLayers: true).CheckAsync([(image, [use])], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task With_layer_inspection_a_preloaded_library_in_the_image_is_found_where_it_is()
+    {
+        var result = await CheckLibrariesAsync("pgaudit", "pgaudit");
+
+        Assert.Equal(ImageVerdict.Ok, result.Verdict);
+        Assert.Equal("shared_preload_libraries present: pgaudit at /usr/lib/postgresql/16/lib/pgaudit.so", Assert.Single(result.Notes));
+    }
+
+    [Fact]
+    public async Task With_layer_inspection_a_preloaded_library_missing_from_the_image_is_a_missing_library()
+    {
+        var result = await CheckLibrariesAsync("pgaudit", "pgaudit", "$libdir/pg_cron");
+        var without = await CheckLibrariesAsync("nonroot", "pgaudit");
+
+        Assert.Equal(ImageVerdict.MissingLibrary, result.Verdict);
+        Assert.StartsWith("shared_preload_libraries names $libdir/pg_cron but the image holds no pg_cron.so in a PostgreSQL library directory: PostgreSQL will not start", result.Message);
+        Assert.Equal(ImageVerdict.MissingLibrary, without.Verdict);
+        Assert.Contains("no pgaudit.so", without.Message);
+    }
 }

@@ -9,7 +9,8 @@ namespace Tusk.Tests.Images;
 /// classes of <see cref="SharedRegistry"/>. Images are built with umoci and pushed with skopeo,
 /// all in repository tusk/app:
 ///   nonroot (amd64, user 999:999), root (amd64, no user), named (amd64, user postgres),
-///   arm64 (arm64 only, 999:999), multi (an OCI index of amd64 and arm64, both 999:999).
+///   arm64 (arm64 only, 999:999), multi (an OCI index of amd64 and arm64, both 999:999),
+///   pgaudit (amd64, 999:999, with /usr/lib/postgresql/16/lib/pgaudit.so in a second layer).
 /// </summary>
 public sealed class RegistryServer : IAsyncLifetime
 {
@@ -29,7 +30,7 @@ public sealed class RegistryServer : IAsyncLifetime
         {
             await _registry.StartAsync();
             await BuildImagesAsync();
-            foreach (var tag in new[] { "nonroot", "root", "named", "arm64" })
+            foreach (var tag in new[] { "nonroot", "root", "named", "arm64", "pgaudit" })
             {
                 await PushAsync(tag, tag);
             }
@@ -61,14 +62,20 @@ public sealed class RegistryServer : IAsyncLifetime
         await NewImageAsync("arm64", "arm64", "999:999", content);
         await NewImageAsync("multi-amd64", "amd64", "999:999", content);
         await NewImageAsync("multi-arm64", "arm64", "999:999", content);
+        await NewImageAsync("pgaudit", "amd64", "999:999", content, library: "/usr/lib/postgresql/16/lib/pgaudit.so");
         AddIndex("multi", ("multi-amd64", "amd64"), ("multi-arm64", "arm64"));
     }
 
-    private async Task NewImageAsync(string tag, string architecture, string user, string content)
+    private async Task NewImageAsync(string tag, string architecture, string user, string content, string? library = null)
     {
         var image = $"{Layout}:{tag}";
         await ToolRunner.RunAsync("umoci", "new", "--image", image);
         await ToolRunner.RunAsync("umoci", "insert", "--rootless", "--image", image, content, $"/{tag}.txt");
+        if (library is not null)
+        {
+            await ToolRunner.RunAsync("umoci", "insert", "--rootless", "--image", image, content, library);
+        }
+
         await ToolRunner.RunAsync("umoci", "config", "--image", image, "--architecture", architecture, "--os", "linux", "--config.user", user);
     }
 

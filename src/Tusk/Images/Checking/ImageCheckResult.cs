@@ -40,6 +40,7 @@ public sealed record ImageCheckResult
         ImageVerdict.NonNumericUser => "non-numeric user",
         ImageVerdict.Unauthorized => "unauthorized",
         ImageVerdict.Unreachable => "unreachable",
+        ImageVerdict.MissingLibrary => "missing library",
         _ => "error",
     };
 }

@@ -9,7 +9,8 @@ namespace Tusk.Images.Checking;
 /// user the pods accept. Several images are checked at once (bounded), each one independently: one
 /// registry being down does not hide the verdicts of the others.
 /// </summary>
-public sealed class ImageChecker(RegistryClient client, Platform platform, int parallelism = 8)
+/// <param name="inspectLayers">Stream the layers of images whose pods preload libraries, to look for each .so (slow: whole layers travel).</param>
+public sealed class ImageChecker(RegistryClient client, Platform platform, int parallelism = 8, bool inspectLayers = false)
 {
     /// <summary>The results in the order of <paramref name="images"/>.</summary>
     public async Task<IReadOnlyList<ImageCheckResult>> CheckAsync(IReadOnlyList<(ImageReference Reference, IReadOnlyList<ImageUse> Uses)> images, CancellationToken cancel)
@@ -110,8 +111,32 @@ public sealed class ImageChecker(RegistryClient client, Platform platform, int p
             }
         }
 
-        var notes = uses.Where(u => u.PreloadLibraries is { Count: > 0 }).Select(u =>
-            $"shared_preload_libraries ({string.Join(", ", u.PreloadLibraries!)}) could not be checked: the registry does not list an image's files; confirm each .so is in the image's $libdir (pg_config --pkglibdir) before deploying").Distinct().ToList();
+        var libraries = uses.SelectMany(u => u.PreloadLibraries ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var notes = new List<string>();
+        if (libraries.Count > 0 && !inspectLayers)
+        {
+            notes.Add($"shared_preload_libraries ({string.Join(", ", libraries)}) could not be checked: the registry does not list an image's files; pass --libraries to stream the layers and look, or confirm each .so is in the image's $libdir (pg_config --pkglibdir)");
+        }
+        else if (libraries.Count > 0)
+        {
+            var (finder, unreadable) = await LayerFiles.ReadAsync(client, reference, manifest, cancel);
+            if (finder is null)
+            {
+                notes.Add($"shared_preload_libraries ({string.Join(", ", libraries)}) could not be checked: {unreadable}");
+            }
+            else
+            {
+                var missing = libraries.Where(l => finder.Find(l) is null).ToList();
+                if (missing.Count > 0)
+                {
+                    var files = string.Join(", ", missing.Select(LibraryFinder.FileName));
+                    return Result(reference, ImageVerdict.MissingLibrary, $"shared_preload_libraries names {string.Join(", ", missing)} but the image holds no {files} in a PostgreSQL library directory: PostgreSQL will not start (FATAL: could not access file \"{missing[0]}\": No such file or directory); use an image that has the extension, or remove it from shared_preload_libraries") with { Digest = digest, Platforms = platforms, User = config.User };
+                }
+
+                notes.Add("shared_preload_libraries present: " + string.Join(", ", libraries.Select(l => $"{l} at {finder.Find(l)}")));
+            }
+        }
+
         var refused = uses.Select(u => UserRule.Check(config.User, u)).FirstOrDefault(r => r is not null);
         if (refused is { } r)
         {

@@ -12,4 +12,5 @@ public enum ImageVerdict
     Unauthorized,
     Unreachable,
     Failed,
+    MissingLibrary,
 }
