@@ -21,4 +21,9 @@ fi
 if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q '^15 *main .* online'; then
   echo "note: Debian's own PostgreSQL cluster 15/main is running on port 5432; stop it (pg_ctlcluster 15 main stop) or give Tusk another port"
 fi
+# Debian's docker-registry package may start its own service on :5000; the tests never use it
+# (they start their own registries on free ports), so it is only worth a note.
+if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registry 2>/dev/null; then
+  echo "note: Debian's docker-registry service is running on port 5000; Tusk's tests do not use it (systemctl disable --now docker-registry)"
+fi
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
