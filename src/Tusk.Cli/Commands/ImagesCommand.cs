@@ -10,7 +10,7 @@ namespace Tusk.Cli.Commands;
 /// </summary>
 public static class ImagesCommand
 {
-    public static Command Create(CliContext context) => new("images", "Find the images manifests use, check them against their registries, and mirror them")
+    public static Command Create(CliContext context) => new("images", "Find the images manifests use, check them against their registries, mirror or bundle them, and import them into k3d or kind")
     {
         List(context),
         ImagesCheckCommand.Create(context),
