@@ -3,7 +3,9 @@
 # Idempotent: packages already installed are left alone. Services are not started here;
 # the Tusk agent starts every server itself.
 set -euo pipefail
-packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy pgbouncer prometheus-postgres-exporter)
+# docker-registry, skopeo and umoci: the image tests start their own registry (never the packaged
+# service) and build and push their test images with umoci and skopeo.
+packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy pgbouncer prometheus-postgres-exporter docker-registry skopeo umoci)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,5 +20,10 @@ fi
 # services; Tusk does not use it, and it would hold port 5432.
 if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q '^15 *main .* online'; then
   echo "note: Debian's own PostgreSQL cluster 15/main is running on port 5432; stop it (pg_ctlcluster 15 main stop) or give Tusk another port"
+fi
+# Debian's docker-registry package may start its own service on :5000; the tests never use it
+# (they start their own registries on free ports), so it is only worth a note.
+if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registry 2>/dev/null; then
+  echo "note: Debian's docker-registry service is running on port 5000; Tusk's tests do not use it (systemctl disable --now docker-registry)"
 fi
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }

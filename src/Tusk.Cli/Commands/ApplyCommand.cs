@@ -12,8 +12,13 @@ public static class ApplyCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Only validate; change nothing" };
         var wait = new Option<bool>("--wait") { Description = "Show progress and return once every cluster is ready" };
         var timeout = Options.Timeout(300);
-        var command = new Command("apply", "Create or update clusters from a manifest") { file, dryRun, wait, timeout };
-        command.SetAction((result, cancel) => RunAsync(context, result.GetValue(file)!, result.GetValue(dryRun), result.GetValue(wait), result.GetValue(timeout), cancel));
+        var checkImages = new Option<bool>("--check-images") { Description = "First ask the registries whether the manifest's images exist and can run (as `tusk images check`); a failing image stops the apply" };
+        var insecure = new Option<string[]>("--insecure-registry") { Description = "With --check-images: a registry that serves plain HTTP (repeatable)", DefaultValueFactory = _ => [] };
+        var command = new Command("apply", "Create or update clusters from a manifest") { file, dryRun, wait, timeout, checkImages, insecure };
+        command.SetAction(async (result, cancel) =>
+            result.GetValue(checkImages) && await ImagePreflight.RunAsync(context, result.GetValue(file)!, result.GetValue(insecure)!, cancel) is var preflight && preflight != ExitCodes.Ok
+                ? preflight
+                : await RunAsync(context, result.GetValue(file)!, result.GetValue(dryRun), result.GetValue(wait), result.GetValue(timeout), cancel));
         return command;
     }
 
