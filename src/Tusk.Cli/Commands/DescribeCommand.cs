@@ -77,6 +77,16 @@ public static class DescribeCommand
             }
         }
 
+        if (status?.Certificates is { Count: > 0 } certificates)
+        {
+            o.WriteLine();
+            o.WriteLine("Certificates (renewed 7 days before expiry):");
+            Table.Write(o, ["NAME", "SERIAL", "EXPIRES"], certificates.Select(c => (IReadOnlyList<string>)
+            [
+                c.Name, c.Serial, $"{c.NotAfter:yyyy-MM-dd HH:mm} UTC (in {Math.Max(0, (c.NotAfter - DateTimeOffset.UtcNow).TotalDays):0} days)",
+            ]));
+        }
+
         o.WriteLine();
         o.WriteLine("Users:");
         Table.Write(o, ["NAME", "DATABASES", "OPTIONS", "PASSWORD"], (spec.Users ?? []).Select(u => (IReadOnlyList<string>)

@@ -11,6 +11,9 @@ public sealed class ClusterStatus
     public string? Primary { get; set; }
     public Endpoints? Endpoints { get; set; }
 
+    /// <summary>The servers' certificates (each member's and the pooler's), with their expiry.</summary>
+    public List<CertificateStatus>? Certificates { get; set; }
+
     /// <summary>The last problem in plain words, with what to do about it.</summary>
     public string? LastError { get; set; }
 

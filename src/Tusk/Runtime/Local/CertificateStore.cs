@@ -12,6 +12,19 @@ public sealed class CertificateStore(TuskHome home, ServiceAccount account, Time
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
     public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
 
+    /// <summary>Serial and expiry of the server certificate in a TLS directory; null when there is none.</summary>
+    public static Api.CertificateStatus? Describe(string name, string directory)
+    {
+        var path = Path.Combine(directory, "server.crt");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        return new Api.CertificateStatus(name, certificate.SerialNumber, new DateTimeOffset(certificate.NotAfter).ToUniversalTime());
+    }
+
     public CertificateAuthority LoadOrCreateCa()
     {
         if (File.Exists(home.CaCertificate) && File.Exists(home.CaKey))

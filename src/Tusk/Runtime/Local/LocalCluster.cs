@@ -35,6 +35,7 @@ public sealed class LocalCluster
     private readonly Dictionary<string, DateTimeOffset> _stuckSince = new(StringComparer.Ordinal);
     private ClusterSecrets? _secrets;
     private List<LocalMember> _members = [];
+    private List<CertificateStatus> _certificates = [];
 
     public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock)
     {
@@ -107,7 +108,7 @@ public sealed class LocalCluster
         else if (_pgBouncer is not null)
         {
             Add(outcomes, _pgBouncer.Ensure());
-            if (changedConfigs.Contains("pgbouncer"))
+            if (changedConfigs.Contains("pgbouncer") && !_pgBouncer.JustLaunched)
             {
                 ReloadPgBouncer("its configuration or certificate changed", outcomes);
             }
@@ -156,7 +157,9 @@ public sealed class LocalCluster
             var member = new LocalMember(plan, ports.Postgres, ports.Rest, Directory.Member(plan.Name), Plan.Exporter ? ports.Exporter : null);
             _account.Directory(member.Directory);
             _account.Directory(member.SocketDirectory);
-            if (new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, member) && _patroni.ContainsKey(member.Name))
+            // A renewed certificate needs a reload even when this agent has not adopted the
+            // member's Patroni yet (a new agent's first cycle): the reload happens after adoption.
+            if (new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, member))
             {
                 changed.Add(member.Name);
             }
@@ -192,6 +195,9 @@ public sealed class LocalCluster
             _launcher,
             _clock);
         PreparePgBouncer(ca, changed);
+        _certificates = [.. members.Select(m => CertificateStore.Describe(m.Name, m.TlsDirectory))
+            .Append(Plan.PgBouncer is null ? null : CertificateStore.Describe($"{Plan.Name}-pgbouncer", Directory.PgBouncerTls))
+            .OfType<CertificateStatus>()];
         _prepared = true;
         _preparedAt = _clock.GetUtcNow();
         return changed;
@@ -282,7 +288,7 @@ public sealed class LocalCluster
             }
         }
 
-        foreach (var name in changedConfigs.Where(pids.ContainsKey))
+        foreach (var name in changedConfigs.Where(n => pids.GetValueOrDefault(n) is not null))
         {
             var member = _members.First(m => m.Name == name);
             var (ok, message) = await client.ReloadAsync(member.RestPort, cancel);
@@ -562,7 +568,7 @@ public sealed class LocalCluster
         var certificateChanged = new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, $"{Plan.Name}-pgbouncer", Directory.PgBouncerTls);
         var authChanged = WriteIfChanged(Directory.PgBouncerAuthFile, PgBouncerConfigBuilder.AuthFile(_secrets!.PgBouncer), Modes.PrivateFile);
         var config = PgBouncerConfigBuilder.Build(pooler, Plan.Port, Directory.PgBouncerAuthFile, Path.Combine(Directory.PgBouncerTls, "server.crt"), Path.Combine(Directory.PgBouncerTls, "server.key"), Path.Combine(Directory.PgBouncerTls, "ca.crt"));
-        if ((WriteIfChanged(Directory.PgBouncerConfig, config, Modes.PrivateFile) | certificateChanged | authChanged) && _pgBouncer is not null)
+        if (WriteIfChanged(Directory.PgBouncerConfig, config, Modes.PrivateFile) | certificateChanged | authChanged)
         {
             changed.Add("pgbouncer");
         }
@@ -758,6 +764,7 @@ public sealed class LocalCluster
 
     private void SetStatus(ClusterStatus status)
     {
+        status.Certificates = _certificates;
         State.CreatedAt ??= _clock.GetUtcNow();
         status.CreatedAt = State.CreatedAt;
         Status = status;

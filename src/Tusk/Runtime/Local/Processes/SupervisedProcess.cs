@@ -19,9 +19,13 @@ public sealed class SupervisedProcess(ProcessSpec spec, ProcessLauncher launcher
 
     public bool IsAlive => Pid is { } pid && ProcessProbe.IsAlive(pid, Spec.Identity);
 
+    /// <summary>True when the last <see cref="Ensure"/> launched the process: it read its configuration just now, and is too young for a reload signal.</summary>
+    public bool JustLaunched { get; private set; }
+
     /// <summary>Makes sure the process runs. Returns a sentence when it did something, null when all was well.</summary>
     public string? Ensure()
     {
+        JustLaunched = false;
         if (IsAlive)
         {
             if (clock.GetUtcNow() - _startedAt > Healthy)
@@ -47,6 +51,7 @@ public sealed class SupervisedProcess(ProcessSpec spec, ProcessLauncher launcher
 
         var wasRunning = Pid is not null;
         Pid = launcher.Start(Spec);
+        JustLaunched = true;
         _startedAt = now;
         if (wasRunning)
         {
