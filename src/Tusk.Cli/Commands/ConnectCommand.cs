@@ -50,7 +50,7 @@ public static class ConnectCommand
         try
         {
             var info = new ProcessStartInfo("psql") { UseShellExecute = false };
-            info.ArgumentList.Add($"host=127.0.0.1 port={port} user={user.Name} dbname={database} sslmode=verify-full sslrootcert={context.Home.CaCertificate}");
+            info.ArgumentList.Add($"host=127.0.0.1 port={port} user={user.Name} dbname={database} sslmode=verify-full sslrootcert={cluster.Spec.CustomTls?.Ca ?? context.Home.CaCertificate}");
             info.Environment["PGPASSFILE"] = passfile;
             using var psql = Process.Start(info)!;
             await psql.WaitForExitAsync(cancel);

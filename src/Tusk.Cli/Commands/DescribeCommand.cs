@@ -52,7 +52,7 @@ public static class DescribeCommand
         o.WriteLine($"Phase:       {status?.Phase ?? ClusterPhases.Pending}");
         o.WriteLine($"Primary:     {status?.Primary ?? "-"}");
         o.WriteLine($"Endpoints:   primary (read-write) 127.0.0.1:{spec.Port}   replicas (read-only) 127.0.0.1:{spec.Port + 1}{(spec.Proxy?.PgBouncer is { } pooler ? $"   pgbouncer (read-write, {pooler.PoolMode} pooling) 127.0.0.1:{pooler.Port}" : "")}");
-        o.WriteLine($"PostgreSQL:  {spec.PostgresVersion}   TLS on (CA {home.CaCertificate})");
+        o.WriteLine($"PostgreSQL:  {spec.PostgresVersion}   TLS on (CA {spec.CustomTls?.Ca ?? home.CaCertificate}{(spec.CustomTls is null ? "" : ", your own certificate")})");
         o.WriteLine($"Patroni:     lease {patroni.LeaderLeaseDurationSeconds}s, loop {patroni.SyncPeriodSeconds}s, synchronous mode {(patroni.SynchronousMode == true ? "on" : "off")}");
         if (spec.Shutdown == true)
         {

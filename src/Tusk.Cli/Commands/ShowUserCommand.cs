@@ -46,7 +46,7 @@ public static class ShowUserCommand
             return ExitCodes.NotFound;
         }
 
-        var details = ConnectionDetails.For(cluster, user, password, context.Home.CaCertificate, showPassword);
+        var details = ConnectionDetails.For(cluster, user, password, cluster.Spec.CustomTls?.Ca ?? context.Home.CaCertificate, showPassword);
         if (!OutputFormat.TryWriteStructured(context.Out, format, details))
         {
             Table.Write(context.Out, ["KEY", "VALUE"], details.Select(d => (IReadOnlyList<string>)[d.Key, d.Value]));

@@ -26,6 +26,15 @@ public sealed class ClusterSpec
     public ProxySpec? Proxy { get; set; }
     public MonitoringSpec? Monitoring { get; set; }
 
+    [FieldName("customTLS")]
+    [System.Text.Json.Serialization.JsonPropertyName("customTLS")]
+    public CustomTlsSpec? CustomTls { get; set; }
+
+    [FieldName("customTLSSecret")]
+    [System.Text.Json.Serialization.JsonPropertyName("customTLSSecret")]
+    [KubernetesOnly("the local runtime reads no Secrets; give the files in spec.customTLS")]
+    public JsonNode? CustomTlsSecret { get; set; }
+
     /// <summary>true stops every instance and keeps the data; false (the default) runs them.</summary>
     public bool? Shutdown { get; set; }
 

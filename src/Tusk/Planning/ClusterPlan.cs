@@ -20,7 +20,8 @@ public sealed record ClusterPlan(
     IReadOnlyList<UserPlan> Users,
     bool Shutdown,
     PgBouncerPlan? PgBouncer = null,
-    bool Exporter = false)
+    bool Exporter = false,
+    CustomTlsFiles? CustomTls = null)
 {
     /// <summary>The superuser Patroni bootstraps; its password is generated like every other.</summary>
     public const string Superuser = "postgres";

@@ -60,6 +60,7 @@ public static class ClusterPlanner
             spec.Proxy?.PgBouncer is { } b
                 ? new PgBouncerPlan(b.Port!.Value, b.PoolMode!, b.DefaultPoolSize!.Value, b.MaxClientConn!.Value, b.Config!.Global!)
                 : null,
-            Exporter: spec.Monitoring?.Exporter is not null);
+            Exporter: spec.Monitoring?.Exporter is not null,
+            CustomTls: spec.CustomTls is { } tls ? new CustomTlsFiles(tls.Certificate!, tls.PrivateKey!, tls.Ca!) : null);
     }
 }

@@ -27,6 +27,11 @@ public static class ClusterValidator
             ValidatePgBouncer(pgBouncer, spec.Port!.Value, host, problems);
         }
 
+        if (spec.CustomTls is { } customTls)
+        {
+            ValidateCustomTls(customTls, host, problems);
+        }
+
         return problems;
     }
 
@@ -291,6 +296,45 @@ public static class ClusterValidator
             {
                 var closest = Reading.Suggestions.Closest(name, PgBouncerSettings.Known);
                 problems.Add(new Problem(path, $"{name} is not a setting of PgBouncer 1.18{(closest is null ? "; see https://www.pgbouncer.org/config.html" : $"; did you mean {closest}?")}"));
+            }
+        }
+    }
+
+    /// <summary>The three files must be named; on a machine they must also be readable and pass <see cref="Security.ServerCertificateCheck"/>.</summary>
+    private static void ValidateCustomTls(CustomTlsSpec tls, HostFacts? host, List<Problem> problems)
+    {
+        const string at = "spec.customTLS";
+        var files = new[] { ("certificate", tls.Certificate), ("privateKey", tls.PrivateKey), ("ca", tls.Ca) };
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, path) in files)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                problems.Add(new Problem($"{at}.{field}", "a file is required: give the server certificate, its private key and the CA certificate as PEM files"));
+            }
+            else if (!Path.IsPathFullyQualified(path))
+            {
+                problems.Add(new Problem($"{at}.{field}", $"\"{path}\" is a relative path; give an absolute one (the agent does not run in your directory)"));
+            }
+            else if (host?.ReadFile is { } read)
+            {
+                if (read(path) is { } text)
+                {
+                    texts[field] = text;
+                }
+                else
+                {
+                    problems.Add(new Problem($"{at}.{field}", $"cannot read {path}; check the path and that the agent's user may read it"));
+                }
+            }
+        }
+
+        if (texts.Count == files.Length)
+        {
+            foreach (var (field, message) in Security.ServerCertificateCheck.Check(texts["certificate"], texts["privateKey"], texts["ca"], ["127.0.0.1", "localhost"], DateTimeOffset.UtcNow))
+            {
+                var path = files.Single(f => f.Item1 == field).Item2;
+                problems.Add(new Problem($"{at}.{field}", $"{path} {message}"));
             }
         }
     }

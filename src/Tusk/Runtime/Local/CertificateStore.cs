@@ -12,6 +12,28 @@ public sealed class CertificateStore(TuskHome home, ServiceAccount account, Time
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
     public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
 
+    /// <summary>Copies the user's certificate, key (0600) and CA into a server's TLS directory. True when files changed, so the server must reload.</summary>
+    public bool InstallCustom(Planning.CustomTlsFiles files, string directory)
+    {
+        account.Directory(directory, Modes.PrivateDirectory);
+        var changed = false;
+        foreach (var (source, name, mode) in new[] { (files.Certificate, "server.crt", Modes.PublicFile), (files.PrivateKey, "server.key", Modes.PrivateFile), (files.Ca, "ca.crt", Modes.PublicFile) })
+        {
+            var target = Path.Combine(directory, name);
+            var text = File.ReadAllText(source);
+            if (File.Exists(target) && File.ReadAllText(target) == text)
+            {
+                continue;
+            }
+
+            SecretFile.WriteAllTextAtomic(target, text, mode);
+            account.Own(target);
+            changed = true;
+        }
+
+        return changed;
+    }
+
     /// <summary>Serial and expiry of the server certificate in a TLS directory; null when there is none.</summary>
     public static Api.CertificateStatus? Describe(string name, string directory)
     {
@@ -49,13 +71,15 @@ public sealed class CertificateStore(TuskHome home, ServiceAccount account, Time
         account.Directory(directory, Modes.PrivateDirectory);
         var certificate = Path.Combine(directory, "server.crt");
         var caCopy = Path.Combine(directory, "ca.crt");
-        if (!File.Exists(caCopy))
+        // A different CA file means the directory held the user's own certificate until now.
+        var fromAnotherCa = !File.Exists(caCopy) || File.ReadAllText(caCopy) != ca.CertificatePem;
+        if (fromAnotherCa)
         {
             SecretFile.WriteAllTextAtomic(caCopy, ca.CertificatePem, Modes.PublicFile);
             account.Own(caCopy);
         }
 
-        if (File.Exists(certificate) && !CertificateAuthority.NeedsRenewal(File.ReadAllText(certificate), clock, RenewBefore))
+        if (!fromAnotherCa && File.Exists(certificate) && !CertificateAuthority.NeedsRenewal(File.ReadAllText(certificate), clock, RenewBefore))
         {
             return false;
         }

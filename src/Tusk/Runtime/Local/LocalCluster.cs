@@ -159,7 +159,8 @@ public sealed class LocalCluster
             _account.Directory(member.SocketDirectory);
             // A renewed certificate needs a reload even when this agent has not adopted the
             // member's Patroni yet (a new agent's first cycle): the reload happens after adoption.
-            if (new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, member))
+            var certificates = new CertificateStore(_home, _account, _clock);
+            if (Plan.CustomTls is { } custom ? certificates.InstallCustom(custom, member.TlsDirectory) : certificates.EnsureServerCertificate(ca, member))
             {
                 changed.Add(member.Name);
             }
@@ -565,7 +566,10 @@ public sealed class LocalCluster
         }
 
         _account.Directory(Directory.PgBouncer);
-        var certificateChanged = new CertificateStore(_home, _account, _clock).EnsureServerCertificate(ca, $"{Plan.Name}-pgbouncer", Directory.PgBouncerTls);
+        var certificates = new CertificateStore(_home, _account, _clock);
+        var certificateChanged = Plan.CustomTls is { } custom
+            ? certificates.InstallCustom(custom, Directory.PgBouncerTls)
+            : certificates.EnsureServerCertificate(ca, $"{Plan.Name}-pgbouncer", Directory.PgBouncerTls);
         var authChanged = WriteIfChanged(Directory.PgBouncerAuthFile, PgBouncerConfigBuilder.AuthFile(_secrets!.PgBouncer), Modes.PrivateFile);
         var config = PgBouncerConfigBuilder.Build(pooler, Plan.Port, Directory.PgBouncerAuthFile, Path.Combine(Directory.PgBouncerTls, "server.crt"), Path.Combine(Directory.PgBouncerTls, "server.key"), Path.Combine(Directory.PgBouncerTls, "ca.crt"));
         if (WriteIfChanged(Directory.PgBouncerConfig, config, Modes.PrivateFile) | certificateChanged | authChanged)

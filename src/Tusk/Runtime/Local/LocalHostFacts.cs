@@ -11,7 +11,20 @@ public static class LocalHostFacts
     public static HostFacts Create(IReadOnlyCollection<int> ownedPorts) => new(
         InstalledVersions(),
         port => ownedPorts.Contains(port) || PortAllocator.IsFree(port),
-        (version, library) => File.Exists(Path.Combine(PostgresRoot, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "lib", library + ".so")));
+        (version, library) => File.Exists(Path.Combine(PostgresRoot, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "lib", library + ".so")),
+        path => ReadText(path));
+
+    private static string? ReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
 
     public static IReadOnlyCollection<int> InstalledVersions() =>
         Directory.Exists(PostgresRoot)
