@@ -33,6 +33,20 @@ public static partial class PgBouncerBenchmark
         var behindHaproxyPort = PortAllocator.FreePort(new HashSet<int> { port, port + 1, poolerPort, handPort });
         using var hand = await StartHandPgBouncerAsync(install, "hand", handPort, leaderPort);
         using var behindHaproxy = await StartHandPgBouncerAsync(install, "behind-haproxy", behindHaproxyPort, port);
+        try
+        {
+            return await MeasureAsync(install, port, poolerPort, leaderPort, handPort, behindHaproxyPort, runs, seconds, write);
+        }
+        finally
+        {
+            hand.Kill();
+            behindHaproxy.Kill();
+        }
+    }
+
+    private static async Task<int> MeasureAsync(TuskInstall install, int port, int poolerPort, int leaderPort, int handPort, int behindHaproxyPort, int runs, int seconds, string? write)
+    {
+        var env = PgEnvironment(install);
 
         var targets = new[] { ("Tusk's PgBouncer", poolerPort), ("direct to the primary", leaderPort), ("hand-configured PgBouncer behind HAProxy", behindHaproxyPort), ("hand-configured PgBouncer", handPort) };
         var selectOnly = targets.ToDictionary(t => t.Item1, _ => new List<double>());
