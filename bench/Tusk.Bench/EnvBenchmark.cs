@@ -72,11 +72,7 @@ public static class EnvBenchmark
         Console.WriteLine(report);
         if (write is not null)
         {
-            var text = await File.ReadAllTextAsync(write);
-            const string begin = "<!-- bench-env:begin -->", end = "<!-- bench-env:end -->";
-            var from = text.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
-            var to = text.IndexOf(end, StringComparison.Ordinal);
-            await File.WriteAllTextAsync(write, text[..from] + "\n" + report + text[to..]);
+            await ReportFile.WriteAsync(write, "bench-env", report.ToString());
         }
 
         return 0;

@@ -102,11 +102,7 @@ public static class ImagesBenchmark
             Console.WriteLine(report);
             if (write is not null)
             {
-                var text = await File.ReadAllTextAsync(write);
-                const string begin = "<!-- bench-images:begin -->", end = "<!-- bench-images:end -->";
-                var from = text.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
-                var to = text.IndexOf(end, StringComparison.Ordinal);
-                await File.WriteAllTextAsync(write, text[..from] + "\n" + report + text[to..]);
+                await ReportFile.WriteAsync(write, "bench-images", report.ToString());
             }
 
             return mirrors[1].Bytes == 0 ? 0 : 1;

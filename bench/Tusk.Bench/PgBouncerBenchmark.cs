@@ -102,11 +102,7 @@ public static partial class PgBouncerBenchmark
         Console.WriteLine(report);
         if (write is not null)
         {
-            var text = await File.ReadAllTextAsync(write);
-            const string begin = "<!-- bench-pgbouncer:begin -->", end = "<!-- bench-pgbouncer:end -->";
-            var from = text.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
-            var to = text.IndexOf(end, StringComparison.Ordinal);
-            await File.WriteAllTextAsync(write, text[..from] + "\n" + report + text[to..]);
+            await ReportFile.WriteAsync(write, "bench-pgbouncer", report.ToString());
         }
 
         return 0;

@@ -80,11 +80,7 @@ foreach (var (figure, target, tusk, baseline) in rows)
 Console.WriteLine(report);
 if (output is not null)
 {
-    var text = File.ReadAllText(output);
-    const string begin = "<!-- bench:begin -->", end = "<!-- bench:end -->";
-    var from = text.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
-    var to = text.IndexOf(end, StringComparison.Ordinal);
-    File.WriteAllText(output, text[..from] + "\n" + report + text[to..]);
+    await ReportFile.WriteAsync(output, "bench", report.ToString());
 }
 
 return 0;
