@@ -143,8 +143,9 @@ openapi_pkgs=$(
 
 log "building kube-apiserver $version (takes a few minutes)"
 commit=$(sed -n 's/^.*KUBE_GIT_COMMIT=\(.*\)$/\1/p' .gitversion 2>/dev/null | head -1 || true)
+# GOPATH mode: the vendored packages' import paths go through k8s.io/kubernetes/vendor (as hack/lib/version.sh writes them).
 ldflags="-s -w"
-for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+for pkg in k8s.io/kubernetes/vendor/k8s.io/client-go/pkg/version k8s.io/kubernetes/vendor/k8s.io/component-base/version; do
   ldflags+=" -X $pkg.gitVersion=v$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=20"
   ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   [ -z "$commit" ] || ldflags+=" -X $pkg.gitCommit=$commit"

@@ -20,6 +20,7 @@ public static class CliApp
         LogsCommand.Create(context),
         AgentCommand.Create(context),
         EnvCommand.Create(context),
+        CrdCommand.Create(context),
     };
 
     public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancel = default) =>

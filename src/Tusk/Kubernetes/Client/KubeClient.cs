@@ -174,8 +174,25 @@ public sealed class KubeClient : IDisposable
         }
     }
 
-    /// <summary>A raw GET for paths the typed methods do not cover (discovery, /readyz).</summary>
-    public Task<JsonObject> GetPathAsync(string path, CancellationToken cancel = default) => SendAsync(HttpMethod.Get, path, null, null, cancel);
+    /// <summary>A GET whose answer is text, not an object (/readyz, /version); throws <see cref="KubeApiException"/> unless 2xx.</summary>
+    /// <param name="accept">a media type other than JSON, e.g. the Table form kubectl prints.</param>
+    public async Task<string> GetTextAsync(string path, string? accept = null, CancellationToken cancel = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (accept is not null)
+        {
+            request.Headers.Accept.Clear();
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
+        using var response = await _http.SendAsync(request, cancel);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ErrorAsync(response, "GET", path, cancel);
+        }
+
+        return await response.Content.ReadAsStringAsync(cancel);
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -35,7 +35,8 @@ public sealed class ListWatcher(KubeClient client, ApiResource resource, string?
     public async Task RunAsync(Func<WatchEvent, Task> handle, Action<Exception>? onError = null, CancellationToken cancel = default)
     {
         var backoff = InitialBackoff;
-        var needList = true;
+        // A second run resumes from where the first stopped; the server says 410 if that is too old.
+        var needList = ResourceVersion.Length == 0;
         while (!cancel.IsCancellationRequested)
         {
             try
