@@ -19,4 +19,7 @@ fi
 if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q '^15 *main .* online'; then
   echo "note: Debian's own PostgreSQL cluster 15/main is running on port 5432; stop it (pg_ctlcluster 15 main stop) or give Tusk another port"
 fi
+# A real kube-apiserver (built once from Debian's kubernetes source, then cached) and etcd for
+# the Kubernetes tests; see the script for why each step is there.
+"$(dirname "$0")/kube-apiserver.sh" >/dev/null
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
