@@ -3,6 +3,9 @@
 # Idempotent: packages already installed are left alone. Services are not started here;
 # the Tusk agent starts every server itself.
 set -euo pipefail
+# First the Kubernetes tests' kube-apiserver (built once from Debian's kubernetes source, then
+# cached) with Go and etcd: it installs etcd-server without letting the package start a system etcd.
+"$(dirname "$0")/kube-apiserver.sh" >/dev/null
 packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy)
 missing=()
 for p in "${packages[@]}"; do
@@ -19,7 +22,4 @@ fi
 if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q '^15 *main .* online'; then
   echo "note: Debian's own PostgreSQL cluster 15/main is running on port 5432; stop it (pg_ctlcluster 15 main stop) or give Tusk another port"
 fi
-# A real kube-apiserver (built once from Debian's kubernetes source, then cached) and etcd for
-# the Kubernetes tests; see the script for why each step is there.
-"$(dirname "$0")/kube-apiserver.sh" >/dev/null
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
