@@ -21,6 +21,22 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     public static readonly ApiResource CustomResourceDefinition = new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", Namespaced: false);
     public static readonly ApiResource PostgresCluster = new("tusk.dev", "v1", "PostgresCluster", "postgresclusters");
 
+    /// <summary>Every resource above, to find one by an object's apiVersion and kind.</summary>
+    public static readonly IReadOnlyList<ApiResource> Known =
+    [
+        Namespace, ConfigMap, Secret, Service, ServiceAccount, Pod, Endpoints, StatefulSet, Role, RoleBinding,
+        PodDisruptionBudgetV1, PodDisruptionBudgetV1Beta1, CustomResourceDefinition, PostgresCluster,
+    ];
+
+    /// <summary>The resource of an object, from its apiVersion and kind.</summary>
+    public static ApiResource Of(System.Text.Json.Nodes.JsonObject obj)
+    {
+        var apiVersion = obj["apiVersion"]?.GetValue<string>();
+        var kind = obj["kind"]?.GetValue<string>();
+        return Known.FirstOrDefault(r => r.ApiVersion == apiVersion && r.Kind == kind)
+            ?? throw new ArgumentException($"no known resource for apiVersion {apiVersion}, kind {kind}", nameof(obj));
+    }
+
     /// <summary>"v1" for the core group, "apps/v1" otherwise: the apiVersion field of its objects.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
