@@ -35,6 +35,10 @@ public sealed partial class ApiServer : IAsyncLifetime
     public string CaPem { get; private set; } = "";
     public string AdminCertPem { get; private set; } = "";
     public string AdminKeyPem { get; private set; } = "";
+    /// <summary>A static token for a user with no permissions until a test binds a role to it (the operator's ClusterRole, say).</summary>
+    public const string OperatorTokenUser = "token-operator";
+
+    public string OperatorToken { get; } = Tusk.Security.PasswordGenerator.Generate(Tusk.Security.PasswordKind.AlphaNumeric, 32);
     public string AdminToken { get; } = Tusk.Security.PasswordGenerator.Generate(Tusk.Security.PasswordKind.AlphaNumeric, 32);
     public string NobodyToken { get; } = Tusk.Security.PasswordGenerator.Generate(Tusk.Security.PasswordKind.AlphaNumeric, 32);
 
@@ -234,7 +238,7 @@ public sealed partial class ApiServer : IAsyncLifetime
         await OpensslAsync("genrsa", "-out", F("sa.key"), "2048");
         await OpensslAsync("rsa", "-in", F("sa.key"), "-pubout", "-out", F("sa.pub"));
         await File.WriteAllTextAsync(F("tokens.csv"), string.Create(CultureInfo.InvariantCulture,
-            $"{AdminToken},{AdminTokenUser},uid-admin,\"system:masters\"\n{NobodyToken},{NobodyTokenUser},uid-nobody\n"));
+            $"{AdminToken},{AdminTokenUser},uid-admin,\"system:masters\"\n{NobodyToken},{NobodyTokenUser},uid-nobody\n{OperatorToken},{OperatorTokenUser},uid-operator\n"));
         foreach (var secret in new[] { "ca.key", "serving.key", "admin.key", "sa.key", "tokens.csv" })
         {
             File.SetUnixFileMode(F(secret), UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -32,8 +32,7 @@ public sealed class BuiltObjectsOnServerTests(ApiServer server)
         {
             var stored = await server.Admin.ApplyAsync(ApiResource.Of(sent), ns, sent, force: true);
             // Kubernetes 1.20 silently drops fields it does not know: a misspelt field would vanish here.
-            var missing = new List<string>();
-            Missing(sent, stored, "", missing);
+            var missing = FieldsKept.Missing(sent, stored);
             Assert.True(missing.Count == 0, $"{sent["kind"]}/{sent["metadata"]!["name"]}: the server did not keep {string.Join(", ", missing)}");
             Assert.Equal("tusk", stored["metadata"]!["managedFields"]![0]!["manager"]!.GetValue<string>());
         }
@@ -87,35 +86,5 @@ public sealed class BuiltObjectsOnServerTests(ApiServer server)
         }
 
         Assert.Equal([$"StatefulSet/{ObjectNames.StatefulSet("hippo", "instance1", request.Uid)}"], changed);
-    }
-
-    /// <summary>Paths in <paramref name="sent"/> whose value the server did not keep as sent.</summary>
-    private static void Missing(JsonNode? sent, JsonNode? stored, string path, List<string> missing)
-    {
-        switch (sent)
-        {
-            case JsonObject o:
-                foreach (var (key, value) in o)
-                {
-                    Missing(value, (stored as JsonObject)?[key], $"{path}.{key}", missing);
-                }
-
-                break;
-            case JsonArray a:
-                var storedArray = stored as JsonArray;
-                for (var i = 0; i < a.Count; i++)
-                {
-                    Missing(a[i], storedArray is not null && i < storedArray.Count ? storedArray[i] : null, $"{path}[{i}]", missing);
-                }
-
-                break;
-            default:
-                if (!JsonNode.DeepEquals(sent, stored))
-                {
-                    missing.Add($"{path} (sent {sent?.ToJsonString()}, stored {stored?.ToJsonString() ?? "nothing"})");
-                }
-
-                break;
-        }
     }
 }

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Tusk.Kubernetes.Client;
+using Tusk.Kubernetes.Controller;
+
+namespace Tusk.Cli.Commands;
+
+/// <summary>
+/// `tusk operator run`: the Kubernetes operator in the foreground, one line per reconcile.
+/// Inside a pod it uses the pod's service account; elsewhere the kubeconfig (--kubeconfig,
+/// --context). Settings from the environment: <see cref="OperatorOptions.FromEnvironment"/>.
+/// </summary>
+public static class OperatorCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig file (default: $KUBECONFIG, then ~/.kube/config); ignored inside a pod" };
+        var kubeContext = new Option<string?>("--context") { Description = "The kubeconfig context (default: its current-context)" };
+        var run = new Command("run", "Run the operator until interrupted: watch PostgresClusters and reconcile them") { kubeconfig, kubeContext };
+        run.SetAction((result, cancel) => RunAsync(context, result.GetValue(kubeconfig), result.GetValue(kubeContext), cancel));
+        return new Command("operator", "The Kubernetes operator") { run };
+    }
+
+    public static async Task<int> RunAsync(CliContext context, string? kubeconfig, string? kubeContext, CancellationToken cancel)
+    {
+        KubeConfig config;
+        try
+        {
+            config = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } && kubeconfig is null
+                ? KubeConfig.InCluster()
+                : KubeConfig.FromKubeconfig(kubeconfig, kubeContext);
+        }
+        catch (KubeConfigException e)
+        {
+            await context.Err.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        var options = OperatorOptions.FromEnvironment();
+        using var client = new KubeClient(config);
+        using var op = new Operator(client, options, TimeProvider.System);
+        var gate = new Lock();
+        op.Reconciled += (key, result) =>
+        {
+            lock (gate)
+            {
+                context.Out.WriteLine($"{DateTimeOffset.UtcNow:O} {key}: {result.Outcome}");
+            }
+        };
+        op.Failed += (key, e) =>
+        {
+            lock (gate)
+            {
+                context.Err.WriteLine($"{DateTimeOffset.UtcNow:O} {(key.Length == 0 ? "watch" : key)}: {e.Message}");
+            }
+        };
+        var scope = options.WatchNamespaces.Count == 0 ? "all namespaces" : string.Join(", ", options.WatchNamespaces);
+        await context.Out.WriteLineAsync($"tusk operator: {config.Server}, watching {scope}");
+        await op.RunAsync(cancel: cancel);
+        return ExitCodes.Ok;
+    }
+}
