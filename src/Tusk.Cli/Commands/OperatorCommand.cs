@@ -11,6 +11,9 @@ namespace Tusk.Cli.Commands;
 /// </summary>
 public static class OperatorCommand
 {
+    /// <summary>The Lease the operator's replicas elect their leader on.</summary>
+    public const string LeaseName = "tusk-operator";
+
     public static Command Create(CliContext context)
     {
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig file (default: $KUBECONFIG, then ~/.kube/config); ignored inside a pod" };
@@ -54,8 +57,28 @@ public static class OperatorCommand
             }
         };
         var scope = options.WatchNamespaces.Count == 0 ? "all namespaces" : string.Join(", ", options.WatchNamespaces);
-        await context.Out.WriteLineAsync($"tusk operator: {config.Server}, watching {scope}");
-        await op.RunAsync(cancel: cancel);
+        // Replicas of the Deployment elect one leader on a Lease in their own namespace; the others wait.
+        var leaseNamespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } podNs ? podNs : config.Namespace;
+        var identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}-{Environment.ProcessId}";
+        var elector = new LeaderElector(client, leaseNamespace, LeaseName, identity, TimeProvider.System);
+        elector.Transition += t =>
+        {
+            lock (gate)
+            {
+                context.Out.WriteLine($"{DateTimeOffset.UtcNow:O} {identity} {t}");
+            }
+        };
+        await context.Out.WriteLineAsync($"tusk operator: {config.Server}, watching {scope}; lease {leaseNamespace}/{LeaseName} as {identity}");
+        try
+        {
+            await elector.RunAsync(token => op.RunAsync(cancel: token), cancel);
+        }
+        catch (KubeApiException e)
+        {
+            await context.Err.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+
         return ExitCodes.Ok;
     }
 }

@@ -74,6 +74,17 @@ public sealed class KubeClient : IDisposable
     public Task<JsonObject> CreateAsync(ApiResource resource, string? ns, JsonObject obj, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Post, resource.CollectionPath(ns), Body(obj, "application/json"), null, cancel);
 
+    /// <summary>
+    /// PUT: replaces the whole object. With metadata.resourceVersion set, the server refuses
+    /// (409 Conflict) when the object changed since it was read: optimistic concurrency, as
+    /// leader election needs.
+    /// </summary>
+    public Task<JsonObject> ReplaceAsync(ApiResource resource, string? ns, JsonObject obj, CancellationToken cancel = default)
+    {
+        var name = obj["metadata"]?["name"]?.GetValue<string>() ?? throw new ArgumentException("a replaced object needs metadata.name", nameof(obj));
+        return SendAsync(HttpMethod.Put, resource.ObjectPath(ns, name), Body(obj, "application/json"), null, cancel);
+    }
+
     /// <returns>false when there was nothing to delete.</returns>
     public async Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, string propagationPolicy = "Background", CancellationToken cancel = default)
     {

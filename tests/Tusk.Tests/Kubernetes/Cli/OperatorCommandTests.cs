@@ -96,7 +96,8 @@ public sealed class OperatorCommandTests(ApiServer server) : IDisposable
 
             await stop.CancelAsync();
             Assert.Equal(ExitCodes.Ok, await run);
-            Assert.StartsWith($"tusk operator: {server.Server}, watching {ns}", output.ToString(), StringComparison.Ordinal);
+            Assert.StartsWith($"tusk operator: {server.Server}, watching {ns}; lease default/tusk-operator as ", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains(" became leader", output.ToString(), StringComparison.Ordinal);
             Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain(server.AdminToken, output.ToString() + errors, StringComparison.Ordinal);
         }

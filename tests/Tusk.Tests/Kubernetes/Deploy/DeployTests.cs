@@ -60,7 +60,7 @@ public sealed class DeployTests(ApiServer server)
     }
 
     [Fact]
-    public async Task The_operator_reconciles_a_cluster_with_exactly_the_cluster_role_in_deploy()
+    public async Task The_operator_elects_itself_and_reconciles_a_cluster_with_exactly_the_roles_in_deploy()
     {
         await CrdInstaller.InstallAsync(server.Admin);
         await server.Admin.ApplyAsync(new ApiResource("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", Namespaced: false), null,
@@ -72,13 +72,22 @@ public sealed class DeployTests(ApiServer server)
                  "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "tusk-operator"},
                  "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "{{ApiServer.OperatorTokenUser}}"}]}
                 """)!.AsObject(), force: true);
+        // Leader election: the Role in deploy/, bound to the same token user in tusk-system.
+        await server.Admin.ApplyAsync(ApiResource.Namespace, null, CrdInstaller.ReadYaml("deploy/namespace.yaml"), force: true);
+        await server.Admin.ApplyAsync(ApiResource.Role, "tusk-system", CrdInstaller.ReadYaml("deploy/rbac/role.yaml"), force: true);
+        await server.Admin.ApplyAsync(ApiResource.RoleBinding, "tusk-system", JsonNode.Parse($$"""
+                {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "tusk-operator-test", "namespace": "tusk-system"},
+                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "tusk-operator-leader-election"},
+                 "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "{{ApiServer.OperatorTokenUser}}"}]}
+                """)!.AsObject(), force: true);
         var ns = await Namespaces.CreateAsync(server.Admin, "rbac");
         var failures = new ConcurrentQueue<string>();
         using var client = new KubeClient(server.TokenConfig(server.OperatorToken));
         using var stop = new CancellationTokenSource();
         using var op = new Operator(client, new OperatorOptions([ns], new Dictionary<string, string> { ["RELATED_IMAGE_POSTGRES_15"] = "tusk/postgres:15" }), TimeProvider.System);
         op.Failed += (key, e) => failures.Enqueue(e.Message);
-        var running = op.RunAsync(cancel: stop.Token);
+        var elector = new LeaderElector(client, "tusk-system", $"lease-{ns}", "rbac-test", TimeProvider.System);
+        var running = elector.RunAsync(token => op.RunAsync(cancel: token), stop.Token);
         try
         {
             await server.Admin.ApplyAsync(ApiResource.PostgresCluster, ns, CrdInstaller.ReadYaml("examples/hippo.yaml"), force: true);
@@ -94,6 +103,7 @@ public sealed class DeployTests(ApiServer server)
             Assert.Empty(failures);
             Assert.Single((await server.Admin.ListAsync(ApiResource.StatefulSet, ns)).Items);
             Assert.Single((await server.Admin.ListAsync(ApiResource.RoleBinding, ns)).Items);
+            Assert.Equal("rbac-test", (await server.Admin.GetAsync(ApiResource.Lease, "tusk-system", $"lease-{ns}"))!["spec"]!["holderIdentity"]!.GetValue<string>());
         }
         finally
         {
