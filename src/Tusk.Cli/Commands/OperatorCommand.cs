@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using Tusk.Kubernetes.Client;
 using Tusk.Kubernetes.Controller;
 
@@ -7,7 +8,8 @@ namespace Tusk.Cli.Commands;
 /// <summary>
 /// `tusk operator run`: the Kubernetes operator in the foreground, one line per reconcile.
 /// Inside a pod it uses the pod's service account; elsewhere the kubeconfig (--kubeconfig,
-/// --context). Settings from the environment: <see cref="OperatorOptions.FromEnvironment"/>.
+/// --context). Settings from the environment: <see cref="OperatorOptions.FromEnvironment"/>,
+/// and TUSK_PROBE_ADDRESS for /healthz, /readyz and /metrics (default 0.0.0.0:8081).
 /// </summary>
 public static class OperatorCommand
 {
@@ -63,12 +65,22 @@ public static class OperatorCommand
         var elector = new LeaderElector(client, leaseNamespace, LeaseName, identity, TimeProvider.System);
         elector.Transition += t =>
         {
+            op.Metrics.IsLeader = t == "became leader";
+            op.Metrics.IsSynced = false;
             lock (gate)
             {
                 context.Out.WriteLine($"{DateTimeOffset.UtcNow:O} {identity} {t}");
             }
         };
         await context.Out.WriteLineAsync($"tusk operator: {config.Server}, watching {scope}; lease {leaseNamespace}/{LeaseName} as {identity}");
+        var probeAddress = Environment.GetEnvironmentVariable("TUSK_PROBE_ADDRESS") is { Length: > 0 } a ? a : $"0.0.0.0:{ProbeServer.DefaultPort}";
+        if (!IPEndPoint.TryParse(probeAddress, out var probeEndpoint))
+        {
+            await context.Err.WriteLineAsync($"error: TUSK_PROBE_ADDRESS \"{probeAddress}\" is not an address:port such as 0.0.0.0:{ProbeServer.DefaultPort}");
+            return ExitCodes.InvalidInput;
+        }
+
+        await using var probes = await ProbeServer.StartAsync(probeEndpoint, op.Metrics, () => elector.ReachedServer);
         try
         {
             await elector.RunAsync(token => op.RunAsync(cancel: token), cancel);

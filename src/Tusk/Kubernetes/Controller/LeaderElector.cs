@@ -24,6 +24,9 @@ public sealed class LeaderElector(KubeClient client, string ns, string name, str
 
     public string Identity => identity;
 
+    /// <summary>At least one lease read succeeded: the API server answers and the permissions suffice.</summary>
+    public bool ReachedServer { get; private set; }
+
     private string? _observedRecord;
     private DateTimeOffset _observedAt;
     private string? _holder;
@@ -88,6 +91,7 @@ public sealed class LeaderElector(KubeClient client, string ns, string name, str
         {
             var now = clock.GetUtcNow();
             var lease = await client.GetAsync(ApiResource.Lease, ns, name, cancel);
+            ReachedServer = true;
             if (lease is null)
             {
                 await client.CreateAsync(ApiResource.Lease, ns, NewLease(now, transitions: 0, acquired: now), cancel);

@@ -15,6 +15,9 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
     private readonly ClusterReconciler _reconciler = new(client, options, clock);
     private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
 
+    /// <summary>Counters for /metrics and the readiness probe.</summary>
+    public OperatorMetrics Metrics { get; } = new();
+
     /// <summary>After every successful cycle: the cluster's key and how it ended.</summary>
     public event Action<string, ReconcileResult>? Reconciled;
 
@@ -27,10 +30,10 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
         var tasks = new List<Task>();
         foreach (var ns in namespaces)
         {
-            tasks.Add(new ListWatcher(client, ApiResource.PostgresCluster, ns).RunAsync(e => OnCluster(e), e => Failed?.Invoke("", e), cancel));
+            tasks.Add(new ListWatcher(client, ApiResource.PostgresCluster, ns).RunAsync(e => OnCluster(e), OnWatchError, cancel));
             foreach (var owned in new[] { ApiResource.Pod, ApiResource.StatefulSet })
             {
-                tasks.Add(new ListWatcher(client, owned, ns, Labels.Cluster).RunAsync(e => OnOwned(e), e => Failed?.Invoke("", e), cancel));
+                tasks.Add(new ListWatcher(client, owned, ns, Labels.Cluster).RunAsync(e => OnOwned(e), OnWatchError, cancel));
             }
         }
 
@@ -44,10 +47,17 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
 
     public void Dispose() => _queue.Dispose();
 
+    private void OnWatchError(Exception e)
+    {
+        Metrics.WatchError();
+        Failed?.Invoke("", e);
+    }
+
     private Task OnCluster(WatchEvent e)
     {
         if (e.Type == WatchEvent.Synced)
         {
+            Metrics.IsSynced = true;
             return Task.CompletedTask;
         }
 
@@ -93,10 +103,12 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
                 return;
             }
 
+            var started = clock.GetTimestamp();
             try
             {
                 var parts = key.Split('/', 2);
                 var result = await _reconciler.ReconcileAsync(parts[0], parts[1], cancel);
+                Metrics.Reconciled(success: true, clock.GetElapsedTime(started));
                 _queue.Forget(key);
                 if (result.RequeueAfter is { } after)
                 {
@@ -111,6 +123,7 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
             }
             catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or System.Text.Json.JsonException)
             {
+                Metrics.Reconciled(success: false, clock.GetElapsedTime(started));
                 Failed?.Invoke(key, e);
                 _queue.AddRateLimited(key, cancel);
             }

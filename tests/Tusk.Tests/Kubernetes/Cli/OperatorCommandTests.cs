@@ -79,6 +79,9 @@ public sealed class OperatorCommandTests(ApiServer server) : IDisposable
         File.SetUnixFileMode(kubeconfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Environment.SetEnvironmentVariable("TUSK_WATCH_NAMESPACES", ns);
         Environment.SetEnvironmentVariable("RELATED_IMAGE_POSTGRES_15", "tusk/postgres:15");
+        var probePort = PortAllocator.FreePort(new HashSet<int>());
+        Environment.SetEnvironmentVariable("TUSK_PROBE_ADDRESS", $"127.0.0.1:{probePort}");
+        using var probes = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{probePort}") };
         using var output = new SyncWriter();
         using var errors = new SyncWriter();
         using var stop = new CancellationTokenSource();
@@ -94,6 +97,12 @@ public sealed class OperatorCommandTests(ApiServer server) : IDisposable
                 await Task.Delay(100);
             }
 
+            Assert.Equal("ok", await probes.GetStringAsync("/healthz"));
+            Assert.Equal("ok", await probes.GetStringAsync("/readyz"));
+            var metrics = await probes.GetStringAsync("/metrics");
+            Assert.Contains("tusk_leader 1\n", metrics, StringComparison.Ordinal);
+            Assert.Matches("tusk_reconcile_total\\{result=\"success\"\\} [1-9]", metrics);
+
             await stop.CancelAsync();
             Assert.Equal(ExitCodes.Ok, await run);
             Assert.StartsWith($"tusk operator: {server.Server}, watching {ns}; lease default/tusk-operator as ", output.ToString(), StringComparison.Ordinal);
@@ -105,6 +114,7 @@ public sealed class OperatorCommandTests(ApiServer server) : IDisposable
         {
             Environment.SetEnvironmentVariable("TUSK_WATCH_NAMESPACES", null);
             Environment.SetEnvironmentVariable("RELATED_IMAGE_POSTGRES_15", null);
+            Environment.SetEnvironmentVariable("TUSK_PROBE_ADDRESS", null);
         }
     }
 
