@@ -22,4 +22,12 @@ fi
 if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q '^15 *main .* online'; then
   echo "note: Debian's own PostgreSQL cluster 15/main is running on port 5432; stop it (pg_ctlcluster 15 main stop) or give Tusk another port"
 fi
+# The Kubernetes tests also validate built objects against the Kubernetes OpenAPI schemas of
+# the npm package kubernetes-models (pinned in tools/kube-schemas/package-lock.json).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+schemas="$(dirname "$0")/../tools/kube-schemas"
+[ -d "$schemas/node_modules/kubernetes-models" ] || npm ci --prefix "$schemas" --no-audit --no-fund --silent
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
