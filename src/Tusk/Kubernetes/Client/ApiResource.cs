@@ -21,12 +21,13 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     public static readonly ApiResource CustomResourceDefinition = new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", Namespaced: false);
     public static readonly ApiResource PostgresCluster = new("tusk.dev", "v1", "PostgresCluster", "postgresclusters");
     public static readonly ApiResource Lease = new("coordination.k8s.io", "v1", "Lease", "leases");
+    public static readonly ApiResource Event = new("", "v1", "Event", "events");
 
     /// <summary>Every resource above, to find one by an object's apiVersion and kind.</summary>
     public static readonly IReadOnlyList<ApiResource> Known =
     [
         Namespace, ConfigMap, Secret, Service, ServiceAccount, Pod, Endpoints, StatefulSet, Role, RoleBinding,
-        PodDisruptionBudgetV1, PodDisruptionBudgetV1Beta1, CustomResourceDefinition, PostgresCluster, Lease,
+        PodDisruptionBudgetV1, PodDisruptionBudgetV1Beta1, CustomResourceDefinition, PostgresCluster, Lease, Event,
     ];
 
     /// <summary>The resource of an object, from its apiVersion and kind.</summary>

@@ -34,14 +34,14 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         if (!checkedCluster.IsValid)
         {
             var errors = string.Join("; ", checkedCluster.Errors.Select(p => p.ToString()));
-            return await RefuseAsync(ns, name, generation, previous, "InvalidSpec", $"the spec is invalid and nothing was changed: {errors}", cancel);
+            return await RefuseAsync(resource, generation, previous, "InvalidSpec", $"the spec is invalid and nothing was changed: {errors}", cancel);
         }
 
         var cluster = checkedCluster.Cluster;
         var image = options.DatabaseImage(cluster);
         if (image is null)
         {
-            return await RefuseAsync(ns, name, generation, previous, "NoImage",
+            return await RefuseAsync(resource, generation, previous, "NoImage",
                 $"no image for PostgreSQL {cluster.Spec.PostgresVersion}: set spec.image, or RELATED_IMAGE_POSTGRES_{cluster.Spec.PostgresVersion} on the operator", cancel);
         }
 
@@ -58,6 +58,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
 
         var pods = await client.ListAsync(ApiResource.Pod, ns, $"{Labels.Cluster}={name}", cancel);
         var status = KubeStatusCalculator.Compute(plan, generation, pods.Items, previous, clock.GetUtcNow());
+        await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
         await WriteStatusAsync(ns, name, status, previous, cancel);
         return new ReconcileResult(status.LastOutcome!, status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck);
     }
@@ -85,8 +86,10 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         return ClusterManifest.Check(manifest.ToJsonString(), $"{ns}/{name}", localRuntime: false)[0];
     }
 
-    private async Task<ReconcileResult> RefuseAsync(string ns, string name, long generation, ClusterStatus? previous, string reason, string message, CancellationToken cancel)
+    private async Task<ReconcileResult> RefuseAsync(JsonObject resource, long generation, ClusterStatus? previous, string reason, string message, CancellationToken cancel)
     {
+        var ns = resource["metadata"]!["namespace"]!.GetValue<string>();
+        var name = resource["metadata"]!["name"]!.GetValue<string>();
         var now = clock.GetUtcNow();
         var status = new ClusterStatus
         {
@@ -106,8 +109,23 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             CreatedAt = previous?.CreatedAt ?? now,
             UpdatedAt = now,
         };
+        await RecordAsync(resource, previous, status, "Warning", cancel);
         await WriteStatusAsync(ns, name, status, previous, cancel);
         return new ReconcileResult(message);
+    }
+
+    /// <summary>An Event when the Ready condition's reason changes (a new phase, a new problem), not on every cycle.</summary>
+    private async Task RecordAsync(JsonObject resource, ClusterStatus? previous, ClusterStatus status, string type, CancellationToken cancel)
+    {
+        var before = previous?.Conditions.FirstOrDefault(c => c.Type == "Ready");
+        var now = status.Conditions.First(c => c.Type == "Ready");
+        if (before is not null && before.Reason == now.Reason && before.Status == now.Status)
+        {
+            return;
+        }
+
+        await client.CreateAsync(ApiResource.Event, resource["metadata"]!["namespace"]!.GetValue<string>(),
+            EventBuilder.Build(resource, type, now.Reason, now.Message, clock.GetUtcNow()), cancel);
     }
 
     private async Task WriteStatusAsync(string ns, string name, ClusterStatus status, ClusterStatus? previous, CancellationToken cancel)

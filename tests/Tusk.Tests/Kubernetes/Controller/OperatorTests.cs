@@ -72,6 +72,12 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         throw new TimeoutException($"{what}: not reached; status {last?["status"]?.ToJsonString()}; outcomes: {string.Join(" | ", _outcomes.TakeLast(5))}; failures: {string.Join(" | ", _failures.TakeLast(5))}");
     }
 
+    /// <summary>The events about hippo, as "Type Reason: message".</summary>
+    private async Task<List<string>> EventsAsync() =>
+        [.. (await server.Admin.ListAsync(ApiResource.Event, _ns)).Items
+            .Where(e => e["involvedObject"]?["name"]?.GetValue<string>() == "hippo" && e["involvedObject"]?["kind"]?.GetValue<string>() == "PostgresCluster")
+            .Select(e => $"{e["type"]} {e["reason"]}: {e["message"]}")];
+
     private static string Phase(JsonObject status) => status["phase"]?.GetValue<string>() ?? "";
 
     private static string Condition(JsonObject status, string type) =>
@@ -130,6 +136,7 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         Assert.Equal("True", Condition(status, "Progressing"));
         Assert.Equal("waiting for Patroni to bootstrap the first primary (0 of 3 instances ready)", status["lastOutcome"]!.GetValue<string>());
         Assert.Equal(1, status["observedGeneration"]!.GetValue<long>());
+        Assert.Equal(["Normal WaitingForPrimary: waiting for Patroni to bootstrap the first primary (0 of 3 instances ready)"], await EventsAsync());
 
         var sts = ObjectNames.StatefulSet("hippo", "instance1", uid);
         Assert.Equal([sts], await NamesAsync(ApiResource.StatefulSet));
@@ -163,6 +170,7 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         Assert.Equal("False", Condition(status, "Progressing"));
         Assert.Equal($"{sts}-1 is the primary and 3 of 3 instances are ready", status["lastOutcome"]!.GetValue<string>());
         Assert.Equal(3, status["instances"]!.AsArray().Count);
+        Assert.Contains($"Normal AllInstancesReady: {sts}-1 is the primary and 3 of 3 instances are ready", await EventsAsync());
     }
 
     [Fact]
@@ -208,6 +216,7 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         Assert.Equal("InvalidSpec", status["conditions"]!.AsArray().First(c => c!["type"]!.GetValue<string>() == "Ready")!["reason"]!.GetValue<string>());
         Assert.Empty(await NamesAsync(ApiResource.StatefulSet));
         Assert.Empty(await NamesAsync(ApiResource.Secret));
+        Assert.Contains(await EventsAsync(), e => e.StartsWith("Warning InvalidSpec: the spec is invalid and nothing was changed: ", StringComparison.Ordinal));
     }
 
     [Fact]
