@@ -6,7 +6,8 @@ namespace Tusk.Cli.Commands;
 /// <summary>
 /// `tusk crd` (hidden): prints the PostgresCluster CustomResourceDefinition generated from the
 /// resource types. Regenerate the committed copy with
-/// <c>dotnet run --project src/Tusk.Cli -- crd &gt; deploy/crd/postgresclusters.tusk.dev.yaml</c>.
+/// <c>dotnet run --project src/Tusk.Cli -- crd &gt; deploy/crd/postgresclusters.tusk.dev.yaml</c>,
+/// and copy it to deploy/olm/manifests/postgresclusters.tusk.dev.crd.yaml for the OLM bundle.
 /// </summary>
 public static class CrdCommand
 {
