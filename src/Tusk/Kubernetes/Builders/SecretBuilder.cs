@@ -31,14 +31,16 @@ public static class SecretBuilder
     /// The namespace's root CA. Shared by every cluster in the namespace, so it has no owner:
     /// deleting one cluster must not take the CA of the others with it.
     /// </summary>
-    public static JsonObject RootCa(BuildRequest r) => Secret(
+    public static JsonObject RootCa(BuildRequest r) => RootCa(r.Namespace, r.Certificates.RootCa);
+
+    public static JsonObject RootCa(string ns, Security.PemPair ca) => Secret(
         new JsonObject
         {
             ["name"] = ObjectNames.RootCa,
-            ["namespace"] = r.Namespace,
+            ["namespace"] = ns,
             ["labels"] = new JsonObject { [Labels.ManagedBy] = "tusk", [Labels.Role] = "root-ca" },
         },
-        new() { ["root.crt"] = r.Certificates.RootCa.CertificatePem, ["root.key"] = r.Certificates.RootCa.PrivateKeyPem });
+        new() { ["root.crt"] = ca.CertificatePem, ["root.key"] = ca.PrivateKeyPem });
 
     /// <summary>The host clients inside the cluster connect to: the primary Service's DNS name.</summary>
     public static string PrimaryHost(BuildRequest r) => $"{ObjectNames.Primary(r.Name)}.{r.Namespace}.svc";

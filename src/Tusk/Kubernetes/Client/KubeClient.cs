@@ -43,6 +43,9 @@ public sealed class KubeClient : IDisposable
 
     public KubeConfig Config { get; }
 
+    /// <summary>How long one request (not a watch) may take before it is abandoned as a transient failure.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public async Task<JsonObject?> GetAsync(ApiResource resource, string? ns, string name, CancellationToken cancel = default)
     {
         try
@@ -155,15 +158,19 @@ public sealed class KubeClient : IDisposable
             ("timeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("labelSelector", labelSelector));
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+        // The server ends the watch after timeoutSeconds; if the connection died instead, this
+        // deadline ends it on our side, and the caller re-watches.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds) + RequestTimeout);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
         if (!response.IsSuccessStatusCode)
         {
             throw await ErrorAsync(response, "GET", path, cancel);
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+        await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancel) is { } line)
+        while (await ReadLineAsync(reader, deadline.Token, cancel) is { } line)
         {
             if (line.Length == 0)
             {
@@ -182,6 +189,19 @@ public sealed class KubeClient : IDisposable
             obj["apiVersion"] ??= resource.ApiVersion;
             obj["kind"] ??= resource.Kind;
             yield return new WatchEvent(type, obj);
+        }
+    }
+
+    /// <summary>The next line of a watch; null at its end, or when only the client-side deadline (not the caller) cancelled it.</summary>
+    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken deadline, CancellationToken cancel)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(deadline);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
@@ -216,20 +236,36 @@ public sealed class KubeClient : IDisposable
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
         }
 
-        using var response = await _http.SendAsync(request, cancel);
-        if (!response.IsSuccessStatusCode)
+        // A connection that silently died must not hold a worker forever.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(RequestTimeout);
+        HttpResponseMessage response;
+        string text;
+        try
         {
-            throw await ErrorAsync(response, method.Method, path, cancel);
+            response = await _http.SendAsync(request, timeout.Token);
+            text = await response.Content.ReadAsStringAsync(timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancel.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"{method.Method} {path}: no answer within {RequestTimeout.TotalSeconds} s", e);
         }
 
-        var text = await response.Content.ReadAsStringAsync(cancel);
+        using var answered = response;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw ErrorFrom(response.StatusCode, text, method.Method, path);
+        }
+
         return text.Length == 0 ? [] : JsonNode.Parse(text)?.AsObject() ?? [];
     }
 
-    private static async Task<KubeApiException> ErrorAsync(HttpResponseMessage response, string method, string path, CancellationToken cancel)
+    private static async Task<KubeApiException> ErrorAsync(HttpResponseMessage response, string method, string path, CancellationToken cancel) =>
+        ErrorFrom(response.StatusCode, await response.Content.ReadAsStringAsync(cancel), method, path);
+
+    private static KubeApiException ErrorFrom(HttpStatusCode statusCode, string text, string method, string path)
     {
-        var text = await response.Content.ReadAsStringAsync(cancel);
-        string reason = response.StatusCode.ToString(), message = text;
+        string reason = statusCode.ToString(), message = text;
         try
         {
             if (JsonNode.Parse(text) is JsonObject status && status["kind"]?.GetValue<string>() == "Status")
@@ -243,7 +279,7 @@ public sealed class KubeClient : IDisposable
             // Not a Status object (a proxy's page, say): keep the text as the message.
         }
 
-        return new KubeApiException(response.StatusCode, reason, message.Trim(), method, path);
+        return new KubeApiException(statusCode, reason, message.Trim(), method, path);
     }
 
     private static StringContent Body(JsonObject obj, string mediaType) =>

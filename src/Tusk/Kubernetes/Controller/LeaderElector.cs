@@ -136,6 +136,11 @@ public sealed class LeaderElector(KubeClient client, string ns, string name, str
         {
             return false;
         }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // Stopping: the caller's loop ends (and releases the lease if it held it).
+            return false;
+        }
     }
 
     private async Task ReleaseAsync()

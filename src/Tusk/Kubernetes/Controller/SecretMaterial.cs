@@ -34,10 +34,7 @@ public static class SecretMaterial
             Value(internalSecret, "replication-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
             Value(internalSecret, "rewind-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric));
 
-        var rootSecret = await client.GetAsync(ApiResource.Secret, ns, ObjectNames.RootCa, cancel);
-        using var ca = Value(rootSecret, "root.crt") is { } caCert && Value(rootSecret, "root.key") is { } caKey
-            ? CertificateAuthority.Load(caCert, caKey, clock)
-            : CertificateAuthority.Create($"tusk root CA ({ns})", clock);
+        using var ca = await RootCaAsync(client, ns, clock, cancel);
         var root = ca.Export();
 
         var server = await ReuseOrIssueAsync(client, ns, ObjectNames.ClusterCert(plan.Name), root, clock, cancel)
@@ -45,6 +42,40 @@ public static class SecretMaterial
         var replication = await ReuseOrIssueAsync(client, ns, ObjectNames.ReplicationCert(plan.Name), root, clock, cancel)
             ?? ca.IssueClient(ClusterPlan.ReplicationUser, CertificateLifetime);
         return (users, passwords, new ClusterCertificates(root, server, replication));
+    }
+
+    /// <summary>
+    /// The namespace's root CA. Two clusters reconciled at once in a new namespace would each make
+    /// one; creating (not applying) the Secret lets exactly one win, and the other reads the winner's.
+    /// </summary>
+    private static async Task<CertificateAuthority> RootCaAsync(KubeClient client, string ns, TimeProvider clock, CancellationToken cancel)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var secret = await client.GetAsync(ApiResource.Secret, ns, ObjectNames.RootCa, cancel);
+            if (Value(secret, "root.crt") is { } cert && Value(secret, "root.key") is { } key)
+            {
+                return CertificateAuthority.Load(cert, key, clock);
+            }
+
+            var ca = CertificateAuthority.Create($"tusk root CA ({ns})", clock);
+            var pair = ca.Export();
+            try
+            {
+                await client.CreateAsync(ApiResource.Secret, ns, SecretBuilder.RootCa(ns, pair), cancel);
+                return ca;
+            }
+            catch (KubeApiException e) when (e.IsConflict && attempt < 3)
+            {
+                // Another worker created it first: use that one.
+                ca.Dispose();
+            }
+            catch
+            {
+                ca.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>Every name a client or peer dials: the Services in all their forms, and each pod under the headless Service.</summary>

@@ -208,6 +208,25 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_clusters_created_at_once_in_a_new_namespace_share_one_root_CA()
+    {
+        var zebra = Hippo();
+        zebra["metadata"]!["name"] = "zebra";
+        await Task.WhenAll(ApplyAsync(Hippo()), ApplyAsync(zebra));
+        await WaitForStatusAsync(s => Phase(s) == "Creating", "hippo Creating");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && await server.Admin.GetAsync(ApiResource.Secret, _ns, "zebra-cluster-cert") is null)
+        {
+            await Task.Delay(200);
+        }
+
+        string Data(JsonObject? secret, string key) => secret!["data"]![key]!.GetValue<string>();
+        var root = Data(await server.Admin.GetAsync(ApiResource.Secret, _ns, "tusk-root-cacert"), "root.crt");
+        Assert.Equal(root, Data(await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-cluster-cert"), "ca.crt"));
+        Assert.Equal(root, Data(await server.Admin.GetAsync(ApiResource.Secret, _ns, "zebra-cluster-cert"), "ca.crt"));
+    }
+
+    [Fact]
     public async Task A_spec_the_validator_refuses_is_reported_in_status_and_nothing_is_created()
     {
         await ApplyAsync(Hippo(user: "postgres"));
