@@ -71,7 +71,14 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
                 return Task.CompletedTask;
             }
 
-            _generations[key] = generation;
+            if (e.Type == WatchEvent.Deleted)
+            {
+                _generations.Remove(key);
+            }
+            else
+            {
+                _generations[key] = generation;
+            }
         }
 
         _queue.Add(key);
