@@ -3,6 +3,9 @@
 # Idempotent: packages already installed are left alone. Services are not started here;
 # the Tusk agent starts every server itself.
 set -euo pipefail
+# First the Kubernetes tests' kube-apiserver (built once from Debian's kubernetes source, then
+# cached) with Go and etcd: it installs etcd-server without letting the package start a system etcd.
+"$(dirname "$0")/kube-apiserver.sh" >/dev/null
 # docker-registry, skopeo and umoci: the image tests start their own registry (never the packaged
 # service) and build and push their test images with umoci and skopeo.
 packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy pgbouncer prometheus-postgres-exporter docker-registry skopeo umoci)
@@ -26,4 +29,12 @@ fi
 if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registry 2>/dev/null; then
   echo "note: Debian's docker-registry service is running on port 5000; Tusk's tests do not use it (systemctl disable --now docker-registry)"
 fi
+# The Kubernetes tests also validate built objects against the Kubernetes OpenAPI schemas of
+# the npm package kubernetes-models (pinned in tools/kube-schemas/package-lock.json).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+schemas="$(dirname "$0")/../tools/kube-schemas"
+[ -d "$schemas/node_modules/kubernetes-models" ] || npm ci --prefix "$schemas" --no-audit --no-fund --silent
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }

@@ -21,6 +21,8 @@ public static class CliApp
         AgentCommand.Create(context),
         EnvCommand.Create(context),
         ImagesCommand.Create(context),
+        CrdCommand.Create(context),
+        OperatorCommand.Create(context),
     };
 
     public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancel = default) =>

@@ -10,11 +10,14 @@ public sealed class PgBackRestSpec
 
     public List<PgBackRestRepo>? Repos { get; set; }
     public Dictionary<string, string>? Global { get; set; }
+    [OpenApiType("object")]
     public JsonNode? Manual { get; set; }
 
     [KubernetesOnly("the local runtime has no Kubernetes metadata to propagate")]
+    [OpenApiType("object")]
     public JsonNode? Metadata { get; set; }
 
     [KubernetesOnly("the local runtime reads no ConfigMaps or Secrets")]
+    [OpenApiType("array")]
     public JsonNode? Configuration { get; set; }
 }

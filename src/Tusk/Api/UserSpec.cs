@@ -1,8 +1,12 @@
+using System.ComponentModel.DataAnnotations;
 namespace Tusk.Api;
 
 /// <summary>A PostgreSQL role Tusk creates, with a generated password and the databases it owns.</summary>
 public sealed class UserSpec
 {
+    [Required]
+    [MaxLength(63)]
+    [RegularExpression(Validation.Dns1123.LabelPattern)]
     public string? Name { get; set; }
     public List<string>? Databases { get; set; }
 

@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+
+namespace Tusk.Kubernetes.Builders;
+
+/// <summary>
+/// The identity Patroni runs under in the cluster's pods, with least privilege for Patroni's
+/// Kubernetes DCS in ConfigMap mode: its leader/config/sync ConfigMaps, and the pods of its
+/// cluster (to read members and write the role label). No delete: only `patronictl remove`
+/// needs it, and Tusk deletes the ConfigMaps itself through their owner.
+/// </summary>
+public static class RbacBuilder
+{
+    public static readonly string[] ConfigMapVerbs = ["create", "get", "list", "patch", "update", "watch"];
+    public static readonly string[] PodVerbs = ["get", "list", "patch", "update", "watch"];
+
+    public static IReadOnlyList<JsonObject> Build(BuildRequest r)
+    {
+        var name = ObjectNames.Instance(r.Name);
+        var labels = Labels.For(r.Name, role: "patroni");
+
+        var account = Meta.Object("v1", "ServiceAccount", Meta.Owned(r, name, labels.DeepClone().AsObject()));
+        account["automountServiceAccountToken"] = true;
+
+        var role = Meta.Object("rbac.authorization.k8s.io/v1", "Role", Meta.Owned(r, name, labels.DeepClone().AsObject()));
+        role["rules"] = new JsonArray(
+            Rule("configmaps", ConfigMapVerbs),
+            Rule("pods", PodVerbs));
+
+        var binding = Meta.Object("rbac.authorization.k8s.io/v1", "RoleBinding", Meta.Owned(r, name, labels.DeepClone().AsObject()));
+        binding["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "Role", ["name"] = name };
+        binding["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = name, ["namespace"] = r.Namespace });
+        return [account, role, binding];
+    }
+
+    private static JsonObject Rule(string resource, string[] verbs) => new()
+    {
+        ["apiGroups"] = new JsonArray(""),
+        ["resources"] = new JsonArray(resource),
+        ["verbs"] = Meta.Strings(verbs),
+    };
+}

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tusk.Api;
+using Tusk.Kubernetes.Builders;
+using Tusk.Kubernetes.Client;
+using Tusk.Planning;
+
+namespace Tusk.Kubernetes.Controller;
+
+/// <summary>
+/// One reconcile of one PostgresCluster, as a straight list of steps, each able to end the
+/// cycle with a sentence: read → check (the same front door as the CLI) → plan → gather secret
+/// material → build → apply (server-side, field manager "tusk") → observe pods → write status.
+/// </summary>
+public sealed class ClusterReconciler(KubeClient client, OperatorOptions options, TimeProvider clock)
+{
+    /// <summary>While a cluster is not ready, look again this often even without events.</summary>
+    public static readonly TimeSpan NotReadyRecheck = TimeSpan.FromSeconds(10);
+
+    private string? _pdbApiVersion;
+
+    public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancel)
+    {
+        var resource = await client.GetAsync(ApiResource.PostgresCluster, ns, name, cancel);
+        if (resource is null)
+        {
+            return new ReconcileResult($"{ns}/{name} is gone; Kubernetes deletes the objects it owned");
+        }
+
+        var generation = resource["metadata"]?["generation"]?.GetValue<long>() ?? 0;
+        var previous = resource["status"] is JsonObject s ? s.Deserialize<ClusterStatus>(Json.Options) : null;
+
+        var checkedCluster = Check(resource, ns, name);
+        if (!checkedCluster.IsValid)
+        {
+            var errors = string.Join("; ", checkedCluster.Errors.Select(p => p.ToString()));
+            return await RefuseAsync(resource, generation, previous, "InvalidSpec", $"the spec is invalid and nothing was changed: {errors}", cancel);
+        }
+
+        var cluster = checkedCluster.Cluster;
+        var image = options.DatabaseImage(cluster);
+        if (image is null)
+        {
+            return await RefuseAsync(resource, generation, previous, "NoImage",
+                $"no image for PostgreSQL {cluster.Spec.PostgresVersion}: set spec.image, or RELATED_IMAGE_POSTGRES_{cluster.Spec.PostgresVersion} on the operator", cancel);
+        }
+
+        var plan = ClusterPlanner.Plan(cluster);
+        var (users, internalPasswords, certificates) = await SecretMaterial.LoadOrCreateAsync(client, plan, clock, cancel);
+        _pdbApiVersion ??= await client.ServesAsync("policy/v1", cancel) ? "policy/v1" : "policy/v1beta1";
+        var request = new BuildRequest(cluster, plan, resource["metadata"]!["uid"]!.GetValue<string>(), image, _pdbApiVersion, users, internalPasswords, certificates);
+
+        foreach (var obj in ClusterObjectsBuilder.Build(request))
+        {
+            // Tusk owns these objects entirely: force takes back a field someone edited by hand.
+            await client.ApplyAsync(ApiResource.Of(obj), ns, obj, force: true, cancel);
+        }
+
+        var pods = await client.ListAsync(ApiResource.Pod, ns, $"{Labels.Cluster}={name}", cancel);
+        var status = KubeStatusCalculator.Compute(plan, generation, pods.Items, previous, clock.GetUtcNow());
+        await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
+        await WriteStatusAsync(ns, name, status, previous, cancel);
+        return new ReconcileResult(status.LastOutcome!, status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck);
+    }
+
+    /// <summary>The resource through the same reader, defaults and validation as the CLI's manifests.</summary>
+    private static CheckedCluster Check(JsonObject resource, string ns, string name)
+    {
+        var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns };
+        foreach (var key in new[] { "labels", "annotations" })
+        {
+            if (resource["metadata"]?[key] is JsonObject map)
+            {
+                metadata[key] = map.DeepClone();
+            }
+        }
+
+        var manifest = new JsonObject
+        {
+            ["apiVersion"] = resource["apiVersion"]?.DeepClone(),
+            ["kind"] = resource["kind"]?.DeepClone(),
+            ["metadata"] = metadata,
+            ["spec"] = resource["spec"]?.DeepClone() ?? new JsonObject(),
+        };
+        // JSON is YAML: the reader takes it as it is.
+        return ClusterManifest.Check(manifest.ToJsonString(), $"{ns}/{name}", localRuntime: false)[0];
+    }
+
+    private async Task<ReconcileResult> RefuseAsync(JsonObject resource, long generation, ClusterStatus? previous, string reason, string message, CancellationToken cancel)
+    {
+        var ns = resource["metadata"]!["namespace"]!.GetValue<string>();
+        var name = resource["metadata"]!["name"]!.GetValue<string>();
+        var now = clock.GetUtcNow();
+        var status = new ClusterStatus
+        {
+            Phase = previous?.Phase ?? ClusterPhases.Pending,
+            ObservedGeneration = generation,
+            Conditions =
+            [
+                new Condition("Ready", "False", reason, message, now),
+                new Condition("Progressing", "False", reason, message, now),
+                new Condition("Degraded", "True", reason, message, now),
+            ],
+            Instances = previous?.Instances ?? [],
+            Primary = previous?.Primary,
+            Endpoints = previous?.Endpoints,
+            LastError = message,
+            LastOutcome = message,
+            CreatedAt = previous?.CreatedAt ?? now,
+            UpdatedAt = now,
+        };
+        await RecordAsync(resource, previous, status, "Warning", cancel);
+        await WriteStatusAsync(ns, name, status, previous, cancel);
+        return new ReconcileResult(message);
+    }
+
+    /// <summary>An Event when the Ready condition's reason changes (a new phase, a new problem), not on every cycle.</summary>
+    private async Task RecordAsync(JsonObject resource, ClusterStatus? previous, ClusterStatus status, string type, CancellationToken cancel)
+    {
+        var before = previous?.Conditions.FirstOrDefault(c => c.Type == "Ready");
+        var now = status.Conditions.First(c => c.Type == "Ready");
+        if (before is not null && before.Reason == now.Reason && before.Status == now.Status)
+        {
+            return;
+        }
+
+        await client.CreateAsync(ApiResource.Event, resource["metadata"]!["namespace"]!.GetValue<string>(),
+            EventBuilder.Build(resource, type, now.Reason, now.Message, clock.GetUtcNow()), cancel);
+    }
+
+    private async Task WriteStatusAsync(string ns, string name, ClusterStatus status, ClusterStatus? previous, CancellationToken cancel)
+    {
+        // Writing a status that differs only in its timestamp would wake every watcher for nothing.
+        if (previous is not null && SameApartFromTime(status, previous))
+        {
+            return;
+        }
+
+        var body = new JsonObject
+        {
+            ["apiVersion"] = ApiVersions.Tusk,
+            ["kind"] = ApiVersions.Kind,
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["status"] = JsonSerializer.SerializeToNode(status, Json.Options),
+        };
+        await client.ApplyStatusAsync(ApiResource.PostgresCluster, ns, body, cancel);
+    }
+
+    private static bool SameApartFromTime(ClusterStatus a, ClusterStatus b)
+    {
+        static string Text(ClusterStatus s) => JsonSerializer.Serialize(new ClusterStatus
+        {
+            Phase = s.Phase,
+            ObservedGeneration = s.ObservedGeneration,
+            Conditions = [.. s.Conditions.Select(c => c with { LastTransitionTime = default })],
+            Instances = s.Instances,
+            Primary = s.Primary,
+            Endpoints = s.Endpoints,
+            LastError = s.LastError,
+            LastOutcome = s.LastOutcome,
+        }, Json.Options);
+        return Text(a) == Text(b);
+    }
+}

@@ -1,0 +1,143 @@
+using Tusk.Kubernetes.Builders;
+using Tusk.Kubernetes.Client;
+
+namespace Tusk.Kubernetes.Controller;
+
+/// <summary>
+/// The controller loop: list+watch PostgresClusters and the pods and StatefulSets they own (in
+/// the watched namespaces, or all), turn every change into the key of its cluster in a
+/// <see cref="WorkQueue"/>, and let a few workers reconcile keys one at a time each. Failures are
+/// retried with exponential backoff; a cluster that is not ready is looked at again periodically.
+/// </summary>
+public sealed class Operator(KubeClient client, OperatorOptions options, TimeProvider clock) : IDisposable
+{
+    private readonly WorkQueue _queue = new(clock);
+    private readonly ClusterReconciler _reconciler = new(client, options, clock);
+    private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
+
+    /// <summary>Counters for /metrics and the readiness probe.</summary>
+    public OperatorMetrics Metrics { get; } = new();
+
+    /// <summary>After every successful cycle: the cluster's key and how it ended.</summary>
+    public event Action<string, ReconcileResult>? Reconciled;
+
+    /// <summary>After every failed cycle or watch error: the key ("" for a watch) and the error.</summary>
+    public event Action<string, Exception>? Failed;
+
+    public async Task RunAsync(int workers = 2, CancellationToken cancel = default)
+    {
+        IReadOnlyList<string?> namespaces = options.WatchNamespaces.Count == 0 ? [null] : [.. options.WatchNamespaces];
+        var tasks = new List<Task>();
+        foreach (var ns in namespaces)
+        {
+            tasks.Add(new ListWatcher(client, ApiResource.PostgresCluster, ns).RunAsync(e => OnCluster(e), OnWatchError, cancel));
+            foreach (var owned in new[] { ApiResource.Pod, ApiResource.StatefulSet })
+            {
+                tasks.Add(new ListWatcher(client, owned, ns, Labels.Cluster).RunAsync(e => OnOwned(e), OnWatchError, cancel));
+            }
+        }
+
+        for (var i = 0; i < workers; i++)
+        {
+            tasks.Add(WorkAsync(cancel));
+        }
+
+        await Task.WhenAll(tasks);
+    }
+
+    public void Dispose() => _queue.Dispose();
+
+    private void OnWatchError(Exception e)
+    {
+        Metrics.WatchError();
+        Failed?.Invoke("", e);
+    }
+
+    private Task OnCluster(WatchEvent e)
+    {
+        if (e.Type == WatchEvent.Synced)
+        {
+            Metrics.IsSynced = true;
+            return Task.CompletedTask;
+        }
+
+        var key = ListWatcher.Key(e.Item);
+        var generation = e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0;
+        lock (_generations)
+        {
+            // A status write (ours) changes no generation: only spec changes, additions and deletions need a cycle.
+            if (e.Type == WatchEvent.Modified && _generations.GetValueOrDefault(key) == generation)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (e.Type == WatchEvent.Deleted)
+            {
+                _generations.Remove(key);
+            }
+            else
+            {
+                _generations[key] = generation;
+            }
+        }
+
+        _queue.Add(key);
+        return Task.CompletedTask;
+    }
+
+    private Task OnOwned(WatchEvent e)
+    {
+        if (e.Item["metadata"]?["labels"]?[Labels.Cluster]?.GetValue<string>() is { } cluster
+            && e.Item["metadata"]?["namespace"]?.GetValue<string>() is { } ns)
+        {
+            _queue.Add($"{ns}/{cluster}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task WorkAsync(CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            string key;
+            try
+            {
+                key = await _queue.TakeAsync(cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var started = clock.GetTimestamp();
+            try
+            {
+                var parts = key.Split('/', 2);
+                var result = await _reconciler.ReconcileAsync(parts[0], parts[1], cancel);
+                Metrics.Reconciled(success: true, clock.GetElapsedTime(started));
+                _queue.Forget(key);
+                if (result.RequeueAfter is { } after)
+                {
+                    _queue.AddAfter(key, after, cancel);
+                }
+
+                Reconciled?.Invoke(key, result);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or System.Text.Json.JsonException)
+            {
+                Metrics.Reconciled(success: false, clock.GetElapsedTime(started));
+                Failed?.Invoke(key, e);
+                _queue.AddRateLimited(key, cancel);
+            }
+            finally
+            {
+                _queue.Done(key);
+            }
+        }
+    }
+}

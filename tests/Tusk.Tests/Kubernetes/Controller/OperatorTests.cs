@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Tusk.Kubernetes.Builders;
+using Tusk.Kubernetes.Client;
+using Tusk.Kubernetes.Controller;
+using Tusk.Tests.Kubernetes.Crd;
+
+namespace Tusk.Tests.Kubernetes.Controller;
+
+/// <summary>
+/// The operator against the real API server. There is no kubelet or controller-manager: the
+/// tests play them, creating the StatefulSet's pods and writing their status and the role label
+/// Patroni would write.
+/// </summary>
+[Collection(ApiServerGroup.Name)]
+public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
+{
+    private const string Image = "registry.example/tusk/postgres:15";
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<string> _outcomes = new();
+    private readonly ConcurrentQueue<string> _failures = new();
+    private Operator? _operator;
+    private Task? _running;
+    private string _ns = "";
+
+    public async Task InitializeAsync()
+    {
+        await CrdInstaller.InstallAsync(server.Admin);
+        _ns = await Namespaces.CreateAsync(server.Admin, "op");
+        var options = new OperatorOptions([_ns], new Dictionary<string, string> { ["RELATED_IMAGE_POSTGRES_15"] = Image });
+        _operator = new Operator(server.Admin, options, TimeProvider.System);
+        _operator.Reconciled += (key, result) => _outcomes.Enqueue($"{key}: {result.Outcome}");
+        _operator.Failed += (key, e) => _failures.Enqueue($"{key}: {e.Message}");
+        _running = _operator.RunAsync(cancel: _stop.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_running is not null)
+        {
+            await _running;
+        }
+
+        _operator?.Dispose();
+        _stop.Dispose();
+    }
+
+    private static JsonObject Hippo(int replicas = 3, string user = "hippo") => JsonNode.Parse($$$"""
+        {"apiVersion": "tusk.dev/v1", "kind": "PostgresCluster", "metadata": {"name": "hippo"},
+         "spec": {"postgresVersion": 15, "instances": [{"name": "instance1", "replicas": {{{replicas}}}}],
+                  "users": [{"name": "{{{user}}}", "databases": ["hippo"], "options": "CREATEDB"}]}}
+        """)!.AsObject();
+
+    private async Task<JsonObject> ApplyAsync(JsonObject cluster) => await server.Admin.ApplyAsync(ApiResource.PostgresCluster, _ns, cluster, force: true);
+
+    private async Task<JsonObject> WaitForStatusAsync(Func<JsonObject, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonObject? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await server.Admin.GetAsync(ApiResource.PostgresCluster, _ns, "hippo");
+            if (last?["status"] is JsonObject status && condition(status))
+            {
+                return status;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{what}: not reached; status {last?["status"]?.ToJsonString()}; outcomes: {string.Join(" | ", _outcomes.TakeLast(5))}; failures: {string.Join(" | ", _failures.TakeLast(5))}");
+    }
+
+    /// <summary>The events about hippo, as "Type Reason: message".</summary>
+    private async Task<List<string>> EventsAsync() =>
+        [.. (await server.Admin.ListAsync(ApiResource.Event, _ns)).Items
+            .Where(e => e["involvedObject"]?["name"]?.GetValue<string>() == "hippo" && e["involvedObject"]?["kind"]?.GetValue<string>() == "PostgresCluster")
+            .Select(e => $"{e["type"]} {e["reason"]}: {e["message"]}")];
+
+    private static string Phase(JsonObject status) => status["phase"]?.GetValue<string>() ?? "";
+
+    private static string Condition(JsonObject status, string type) =>
+        status["conditions"]?.AsArray().FirstOrDefault(c => c?["type"]?.GetValue<string>() == type)?["status"]?.GetValue<string>() ?? "";
+
+    private async Task<List<string>> NamesAsync(ApiResource resource) =>
+        [.. (await server.Admin.ListAsync(resource, _ns)).Items.Select(o => o["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
+
+    /// <summary>What the kubelet and Patroni would do: the StatefulSet's pods exist, are ready, and one is labelled leader.</summary>
+    private async Task PlayKubeletAsync(string statefulSet, int count, int leader)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"{statefulSet}-{i}";
+            if (await server.Admin.GetAsync(ApiResource.Pod, _ns, name) is null)
+            {
+                await server.Admin.CreateAsync(ApiResource.Pod, _ns, new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Pod",
+                    ["metadata"] = new JsonObject
+                    {
+                        ["name"] = name,
+                        ["labels"] = new JsonObject
+                        {
+                            [Labels.Cluster] = "hippo",
+                            [Labels.InstanceSet] = "instance1",
+                            [Labels.Role] = i == leader ? Labels.RoleLeader : Labels.RoleReplica,
+                        },
+                    },
+                    ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "database", ["image"] = Image }) },
+                });
+            }
+
+            await server.Admin.ApplyStatusAsync(ApiResource.Pod, _ns, new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Pod",
+                ["metadata"] = new JsonObject { ["name"] = name },
+                ["status"] = new JsonObject
+                {
+                    ["phase"] = "Running",
+                    ["podIP"] = $"10.1.0.{i + 10}",
+                    ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
+                },
+            });
+        }
+    }
+
+    [Fact]
+    public async Task Applying_a_cluster_makes_the_operator_create_every_object_owned_by_it_and_report_progress()
+    {
+        var created = await ApplyAsync(Hippo());
+        var uid = created["metadata"]!["uid"]!.GetValue<string>();
+        var status = await WaitForStatusAsync(s => Phase(s) == "Creating", "phase Creating");
+        Assert.Equal("True", Condition(status, "Progressing"));
+        Assert.Equal("waiting for Patroni to bootstrap the first primary (0 of 3 instances ready)", status["lastOutcome"]!.GetValue<string>());
+        Assert.Equal(1, status["observedGeneration"]!.GetValue<long>());
+        Assert.Equal(["Normal WaitingForPrimary: waiting for Patroni to bootstrap the first primary (0 of 3 instances ready)"], await EventsAsync());
+
+        var sts = ObjectNames.StatefulSet("hippo", "instance1", uid);
+        Assert.Equal([sts], await NamesAsync(ApiResource.StatefulSet));
+        Assert.Equal(["hippo-pods", "hippo-primary", "hippo-replicas"], await NamesAsync(ApiResource.Service));
+        Assert.Equal(["hippo-cluster-cert", "hippo-internal", "hippo-pguser-hippo", "hippo-replication-cert", "tusk-root-cacert"], await NamesAsync(ApiResource.Secret));
+        Assert.Contains("hippo-config", await NamesAsync(ApiResource.ConfigMap));
+        Assert.Equal(["hippo-instance"], await NamesAsync(ApiResource.Role));
+        Assert.Equal(["hippo-instance"], await NamesAsync(ApiResource.RoleBinding));
+        Assert.Equal(["hippo-set-instance1"], await NamesAsync(ApiResource.PodDisruptionBudgetV1Beta1));
+
+        foreach (var resource in new[] { ApiResource.StatefulSet, ApiResource.Service, ApiResource.ConfigMap, ApiResource.Role })
+        {
+            foreach (var o in (await server.Admin.ListAsync(resource, _ns, Labels.Cluster)).Items)
+            {
+                Assert.Equal(uid, o["metadata"]!["ownerReferences"]![0]!["uid"]!.GetValue<string>());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Status_follows_the_pods_to_ready_with_the_pod_patroni_labelled_leader_as_primary()
+    {
+        var uid = (await ApplyAsync(Hippo()))["metadata"]!["uid"]!.GetValue<string>();
+        await WaitForStatusAsync(s => Phase(s) == "Creating", "phase Creating");
+        var sts = ObjectNames.StatefulSet("hippo", "instance1", uid);
+
+        await PlayKubeletAsync(sts, 3, leader: 1);
+        var status = await WaitForStatusAsync(s => Phase(s) == "Ready", "phase Ready");
+        Assert.Equal($"{sts}-1", status["primary"]!.GetValue<string>());
+        Assert.Equal("True", Condition(status, "Ready"));
+        Assert.Equal("False", Condition(status, "Progressing"));
+        Assert.Equal($"{sts}-1 is the primary and 3 of 3 instances are ready", status["lastOutcome"]!.GetValue<string>());
+        Assert.Equal(3, status["instances"]!.AsArray().Count);
+        Assert.Contains($"Normal AllInstancesReady: {sts}-1 is the primary and 3 of 3 instances are ready", await EventsAsync());
+    }
+
+    [Fact]
+    public async Task Scaling_an_instance_set_updates_its_statefulset_and_keeps_every_password()
+    {
+        var uid = (await ApplyAsync(Hippo(replicas: 2)))["metadata"]!["uid"]!.GetValue<string>();
+        await WaitForStatusAsync(s => Phase(s) == "Creating", "phase Creating");
+        var sts = ObjectNames.StatefulSet("hippo", "instance1", uid);
+        var secretBefore = (await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-pguser-hippo"))!;
+
+        await ApplyAsync(Hippo(replicas: 3));
+        await WaitForStatusAsync(s => s["observedGeneration"]?.GetValue<long>() == 2, "observedGeneration 2");
+        Assert.Equal(3, (await server.Admin.GetAsync(ApiResource.StatefulSet, _ns, sts))!["spec"]!["replicas"]!.GetValue<int>());
+        var secretAfter = (await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-pguser-hippo"))!;
+        Assert.Equal(secretBefore["metadata"]!["resourceVersion"]!.GetValue<string>(), secretAfter["metadata"]!["resourceVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Adding_a_user_creates_only_that_users_secret()
+    {
+        await ApplyAsync(Hippo());
+        await WaitForStatusAsync(s => Phase(s) == "Creating", "phase Creating");
+        var before = (await server.Admin.ListAsync(ApiResource.Secret, _ns)).Items
+            .ToDictionary(s => s["metadata"]!["name"]!.GetValue<string>(), s => s["metadata"]!["resourceVersion"]!.GetValue<string>());
+
+        var withRhino = Hippo();
+        withRhino["spec"]!["users"]!.AsArray().Add(new JsonObject { ["name"] = "rhino", ["databases"] = new JsonArray("zoo") });
+        await ApplyAsync(withRhino);
+        await WaitForStatusAsync(s => s["observedGeneration"]?.GetValue<long>() == 2, "observedGeneration 2");
+
+        var after = (await server.Admin.ListAsync(ApiResource.Secret, _ns)).Items
+            .ToDictionary(s => s["metadata"]!["name"]!.GetValue<string>(), s => s["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal(["hippo-pguser-rhino"], after.Keys.Except(before.Keys));
+        Assert.All(before, kv => Assert.Equal(kv.Value, after[kv.Key]));
+    }
+
+    [Fact]
+    public async Task Two_clusters_created_at_once_in_a_new_namespace_share_one_root_CA()
+    {
+        var zebra = Hippo();
+        zebra["metadata"]!["name"] = "zebra";
+        await Task.WhenAll(ApplyAsync(Hippo()), ApplyAsync(zebra));
+        await WaitForStatusAsync(s => Phase(s) == "Creating", "hippo Creating");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && await server.Admin.GetAsync(ApiResource.Secret, _ns, "zebra-cluster-cert") is null)
+        {
+            await Task.Delay(200);
+        }
+
+        string Data(JsonObject? secret, string key) => secret!["data"]![key]!.GetValue<string>();
+        var root = Data(await server.Admin.GetAsync(ApiResource.Secret, _ns, "tusk-root-cacert"), "root.crt");
+        Assert.Equal(root, Data(await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-cluster-cert"), "ca.crt"));
+        Assert.Equal(root, Data(await server.Admin.GetAsync(ApiResource.Secret, _ns, "zebra-cluster-cert"), "ca.crt"));
+    }
+
+    [Fact]
+    public async Task A_spec_the_validator_refuses_is_reported_in_status_and_nothing_is_created()
+    {
+        await ApplyAsync(Hippo(user: "postgres"));
+        var status = await WaitForStatusAsync(s => s["lastError"] is not null, "lastError");
+        Assert.Contains("spec.users[0].name: \"postgres\" is the superuser Tusk manages itself", status["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("InvalidSpec", status["conditions"]!.AsArray().First(c => c!["type"]!.GetValue<string>() == "Ready")!["reason"]!.GetValue<string>());
+        Assert.Empty(await NamesAsync(ApiResource.StatefulSet));
+        Assert.Empty(await NamesAsync(ApiResource.Secret));
+        Assert.Contains(await EventsAsync(), e => e.StartsWith("Warning InvalidSpec: the spec is invalid and nothing was changed: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_cluster_with_no_image_for_its_version_is_told_where_to_set_one()
+    {
+        var v14 = Hippo();
+        v14["spec"]!["postgresVersion"] = 14;
+        await ApplyAsync(v14);
+        var status = await WaitForStatusAsync(s => s["lastError"] is not null, "lastError");
+        Assert.Equal("no image for PostgreSQL 14: set spec.image, or RELATED_IMAGE_POSTGRES_14 on the operator", status["lastError"]!.GetValue<string>());
+        Assert.Empty(await NamesAsync(ApiResource.StatefulSet));
+    }
+}

@@ -1,0 +1,57 @@
+using Tusk.Kubernetes.Controller;
+
+namespace Tusk.Tests.Kubernetes.Controller;
+
+public sealed class WorkQueueTests
+{
+    [Fact]
+    public async Task A_key_added_twice_before_it_is_taken_is_handed_out_once()
+    {
+        using var queue = new WorkQueue(TimeProvider.System);
+        queue.Add("db/hippo");
+        queue.Add("db/hippo");
+        queue.Add("db/zebra");
+        Assert.Equal(2, queue.Count);
+        Assert.Equal("db/hippo", await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal("db/zebra", await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public async Task A_key_changed_while_it_is_processed_is_queued_again_only_when_its_worker_is_done()
+    {
+        using var queue = new WorkQueue(TimeProvider.System);
+        queue.Add("db/hippo");
+        var key = await queue.TakeAsync(CancellationToken.None);
+        queue.Add("db/hippo");
+        // A second worker must not get the same cluster while the first still works on it.
+        Assert.Equal(0, queue.Count);
+        queue.Done(key);
+        Assert.Equal(1, queue.Count);
+        Assert.Equal("db/hippo", await queue.TakeAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public void Retries_back_off_exponentially_up_to_the_maximum()
+    {
+        using var queue = new WorkQueue(TimeProvider.System) { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) };
+        Assert.Equal(
+            [100, 200, 400, 800, 1000, 1000],
+            Enumerable.Range(1, 6).Select(n => (int)queue.Backoff(n).TotalMilliseconds));
+    }
+
+    [Fact]
+    public async Task A_failed_key_comes_back_after_its_backoff_and_forgetting_resets_it()
+    {
+        using var queue = new WorkQueue(TimeProvider.System) { BaseDelay = TimeSpan.FromMilliseconds(50) };
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.FromMilliseconds(50), queue.AddRateLimited("db/hippo", cancel.Token));
+        Assert.Equal("db/hippo", await queue.TakeAsync(cancel.Token));
+        queue.Done("db/hippo");
+        Assert.Equal(TimeSpan.FromMilliseconds(100), queue.AddRateLimited("db/hippo", cancel.Token));
+        Assert.Equal("db/hippo", await queue.TakeAsync(cancel.Token));
+        queue.Done("db/hippo");
+        queue.Forget("db/hippo");
+        Assert.Equal(TimeSpan.FromMilliseconds(50), queue.AddRateLimited("db/hippo", cancel.Token));
+    }
+}
