@@ -41,6 +41,7 @@ public sealed class ClusterSpec
     [FieldName("customTLSSecret")]
     [System.Text.Json.Serialization.JsonPropertyName("customTLSSecret")]
     [KubernetesOnly("the local runtime reads no Secrets; give the files in spec.customTLS")]
+    [OpenApiType("object")]
     public JsonNode? CustomTlsSecret { get; set; }
 
     /// <summary>true stops every instance and keeps the data; false (the default) runs them.</summary>

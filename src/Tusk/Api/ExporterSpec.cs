@@ -9,5 +9,6 @@ public sealed class ExporterSpec
     public string? Image { get; set; }
 
     [KubernetesOnly("the local runtime sets no resource limits")]
+    [OpenApiType("object")]
     public JsonNode? Resources { get; set; }
 }
