@@ -12,8 +12,8 @@ namespace Tusk.Runtime.Local;
 
 /// <summary>
 /// One cluster on this machine. <see cref="ReconcileAsync"/> is a straight list of steps
-/// (prepare files, fence, supervise Patroni and HAProxy, observe, configure, create users,
-/// write status); each returns a sentence when it acted, and the cycle's outcome is those sentences.
+/// (prepare files, fence, supervise Patroni, the exporters, HAProxy and PgBouncer, observe,
+/// configure, create users and the pooler's and exporters' roles, write status); each returns a sentence when it acted, and the cycle's outcome is those sentences.
 /// </summary>
 public sealed class LocalCluster
 {
@@ -663,7 +663,7 @@ public sealed class LocalCluster
         }
     }
 
-    /// <summary>Stops every process of the cluster: HAProxy, then replicas, then the leader (so no failover is triggered on the way down).</summary>
+    /// <summary>Stops every process of the cluster: PgBouncer, the exporters and HAProxy, then replicas, then the leader (so no failover is triggered on the way down).</summary>
     public async Task StopProcessesAsync(List<string>? outcomes = null)
     {
         await StopPgBouncerAsync(outcomes);
