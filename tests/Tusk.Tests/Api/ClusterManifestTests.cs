@@ -78,7 +78,7 @@ public class ClusterManifestTests
     [Fact]
     public void The_crunchy_hippo_file_in_examples_is_the_documented_text()
     {
-        var text = File.ReadAllText(Path.Combine(RepoRoot(), "examples", "crunchy-hippo.yaml"));
+        var text = File.ReadAllText(Path.Combine(Repository.Root, "examples", "crunchy-hippo.yaml"));
 
         Assert.Equal(CrunchyHippo, text);
     }
@@ -86,7 +86,7 @@ public class ClusterManifestTests
     [Fact]
     public void The_hippo_example_in_examples_is_valid_and_says_what_it_promises()
     {
-        var path = Path.Combine(RepoRoot(), "examples", "hippo.yaml");
+        var path = Path.Combine(Repository.Root, "examples", "hippo.yaml");
 
         var result = Assert.Single(ClusterManifest.Check(File.ReadAllText(path), path, OnlyPostgres15));
 

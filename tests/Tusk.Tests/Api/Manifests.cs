@@ -24,18 +24,4 @@ internal static class Manifests
 
     /// <summary>Every problem as the CLI prints it.</summary>
     public static string[] Render(IEnumerable<Problem> problems) => problems.Select(p => p.ToString()).ToArray();
-
-    /// <summary>The repository root: the first directory above the test binaries that holds Tusk.slnx.</summary>
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Tusk.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Tusk.slnx above {AppContext.BaseDirectory}");
-    }
 }

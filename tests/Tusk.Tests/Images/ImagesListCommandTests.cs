@@ -48,6 +48,21 @@ public class ImagesListCommandTests
     }
 
     [Fact]
+    public async Task Tusks_own_install_manifests_name_the_operator_image()
+    {
+        var (code, output, error) = await RunAsync("images", "list", "-f", Repository.File("deploy"), "-o", "json");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("", error);
+        using var json = JsonDocument.Parse(output);
+        var operatorImage = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal("docker.io/tusk/operator:latest", operatorImage.GetProperty("image").GetString());
+        var use = Assert.Single(operatorImage.GetProperty("uses").EnumerateArray());
+        Assert.Equal("Deployment/tusk-system/tusk-operator", use.GetProperty("owner").GetString());
+        Assert.True(use.GetProperty("runAsNonRoot").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_missing_path_is_refused_and_named()
     {
         var (code, output, error) = await RunAsync("images", "list", "-f", "/nonexistent/manifests");

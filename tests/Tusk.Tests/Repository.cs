@@ -1,4 +1,4 @@
-namespace Tusk.Tests.Kubernetes;
+namespace Tusk.Tests;
 
 /// <summary>Files of this repository (deploy/, examples/), found from the test's working directory upwards.</summary>
 internal static class Repository
