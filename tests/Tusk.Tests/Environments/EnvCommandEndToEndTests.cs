@@ -8,7 +8,7 @@ namespace Tusk.Tests.Environments;
 [SupportedOSPlatform("linux")]
 public sealed class EnvCommandEndToEndTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    private static async Task<TuskProcess.Result> OkAsync(TuskProcess tusk, Dictionary<string, string>? environment, params string[] args)
+    private static async Task<CliResult> OkAsync(TuskProcess tusk, Dictionary<string, string>? environment, params string[] args)
     {
         var result = await tusk.RunAsync(environment, args);
         Assert.True(result.ExitCode == 0, $"tusk {string.Join(' ', args)} failed:\n{result}");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 
 namespace Tusk.Tests.Environments;
@@ -9,48 +8,16 @@ public sealed class TuskProcess : IDisposable
 {
     public string Home { get; } = Directory.CreateTempSubdirectory("tusk-env-cli-").FullName;
 
-    public sealed record Result(int ExitCode, string Out, string Err)
+    /// <summary>Runs tusk; TUSK_ENV_DB from the test run is not inherited unless given.</summary>
+    public Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Out}\n--- stderr ---\n{Err}";
-    }
-
-    public async Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
-    {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "tusk"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["TUSK_HOME"] = Home;
-        info.Environment.Remove("TUSK_ENV_DB");
+        var variables = new Dictionary<string, string?> { ["TUSK_ENV_DB"] = null };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            info.Environment[key] = value;
+            variables[key] = value;
         }
 
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return TuskCli.RunAsync(Home, variables, TimeSpan.FromMinutes(2), args);
     }
 
     public void Dispose()

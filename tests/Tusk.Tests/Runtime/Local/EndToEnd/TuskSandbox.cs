@@ -23,31 +23,9 @@ public sealed class TuskSandbox : IAsyncDisposable
 
     public string Home { get; }
 
-    public static string Executable => Path.Combine(AppContext.BaseDirectory, "tusk");
+    public static string Executable => TuskCli.Executable;
 
-    public async Task<CliResult> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["TUSK_HOME"] = Home;
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    public Task<CliResult> RunAsync(params string[] args) => TuskCli.RunAsync(Home, null, TimeSpan.FromMinutes(5), args);
 
     /// <summary>Runs tusk and fails the test with everything it printed when the exit code is not 0.</summary>
     public async Task<CliResult> RunOkAsync(params string[] args)

@@ -1,4 +1,4 @@
-namespace Tusk.Tests.Runtime.Local.EndToEnd;
+namespace Tusk.Tests;
 
 /// <summary>What one `tusk` invocation printed and returned.</summary>
 public sealed record CliResult(int ExitCode, string Out, string Err)
