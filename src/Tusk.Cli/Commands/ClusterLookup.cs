@@ -1,19 +1,26 @@
 using Tusk.Api;
-using Tusk.Runtime.Local.Agent;
 
 namespace Tusk.Cli.Commands;
 
-/// <summary>Fetches one cluster from the agent, or says plainly that it does not exist.</summary>
+/// <summary>Fetches one cluster from the agent (started on demand), or says plainly why it cannot.</summary>
 public static class ClusterLookup
 {
-    public static async Task<PostgresCluster?> FindAsync(CliContext context, AgentClient agent, string ns, string name, CancellationToken cancel)
+    /// <returns>The cluster, or null with the exit code to return: Failed when no agent runs, NotFound when there is no such cluster.</returns>
+    public static async Task<(PostgresCluster? Cluster, int ExitCode)> FindAsync(CliContext context, string ns, string name, CancellationToken cancel)
     {
+        using var agent = await context.AgentAsync(cancel);
+        if (agent is null)
+        {
+            return (null, ExitCodes.Failed);
+        }
+
         var cluster = await agent.GetAsync(ns, name, cancel);
         if (cluster is null)
         {
             await context.Err.WriteLineAsync($"error: there is no cluster {ns}/{name}; `tusk get clusters` lists them");
+            return (null, ExitCodes.NotFound);
         }
 
-        return cluster;
+        return (cluster, ExitCodes.Ok);
     }
 }

@@ -24,22 +24,17 @@ public static class ConnectCommand
 
     public static async Task<int> RunAsync(CliContext context, string ns, string name, string? userName, bool replicas, CancellationToken cancel)
     {
-        using var agent = await context.AgentAsync(cancel);
-        if (agent is null)
+        var (cluster, exitCode) = await ClusterLookup.FindAsync(context, ns, name, cancel);
+        if (cluster is null)
         {
-            return ExitCodes.Failed;
+            return exitCode;
         }
 
-        var cluster = await ClusterLookup.FindAsync(context, agent, ns, name, cancel);
-        var user = userName is null ? cluster?.Spec.Users!.First() : cluster?.Spec.Users!.FirstOrDefault(u => u.Name == userName);
+        var user = userName is null ? cluster.Spec.Users!.First() : cluster.Spec.Users!.FirstOrDefault(u => u.Name == userName);
         var password = user is null ? null : new SecretStore(new ClusterDirectory(context.Home.ClusterDirectory(ns, name))).ReadUser(user.Name!);
-        if (cluster is null || user is null || password is null)
+        if (user is null || password is null)
         {
-            if (cluster is not null)
-            {
-                await context.Err.WriteLineAsync($"error: no password for user \"{userName}\" in {name}; `tusk describe cluster {name}` lists its users");
-            }
-
+            await context.Err.WriteLineAsync($"error: no password for user \"{userName}\" in {name}; `tusk describe cluster {name}` lists its users");
             return ExitCodes.NotFound;
         }
 

@@ -21,16 +21,10 @@ public static class DescribeCommand
 
     public static async Task<int> RunAsync(CliContext context, string ns, string name, string format, CancellationToken cancel)
     {
-        using var agent = await context.AgentAsync(cancel);
-        if (agent is null)
-        {
-            return ExitCodes.Failed;
-        }
-
-        var cluster = await ClusterLookup.FindAsync(context, agent, ns, name, cancel);
+        var (cluster, exitCode) = await ClusterLookup.FindAsync(context, ns, name, cancel);
         if (cluster is null)
         {
-            return ExitCodes.NotFound;
+            return exitCode;
         }
 
         if (OutputFormat.TryWriteStructured(context.Out, format, cluster))

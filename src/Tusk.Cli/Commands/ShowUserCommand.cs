@@ -24,16 +24,10 @@ public static class ShowUserCommand
 
     public static async Task<int> RunAsync(CliContext context, string ns, string name, string? userName, bool showPassword, string format, CancellationToken cancel)
     {
-        using var agent = await context.AgentAsync(cancel);
-        if (agent is null)
-        {
-            return ExitCodes.Failed;
-        }
-
-        var cluster = await ClusterLookup.FindAsync(context, agent, ns, name, cancel);
+        var (cluster, exitCode) = await ClusterLookup.FindAsync(context, ns, name, cancel);
         if (cluster is null)
         {
-            return ExitCodes.NotFound;
+            return exitCode;
         }
 
         var user = userName is null ? cluster.Spec.Users!.First() : cluster.Spec.Users!.FirstOrDefault(u => u.Name == userName);
