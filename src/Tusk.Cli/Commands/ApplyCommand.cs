@@ -24,14 +24,8 @@ public static class ApplyCommand
 
     public static async Task<int> RunAsync(CliContext context, string file, bool dryRun, bool wait, TimeSpan timeout, CancellationToken cancel)
     {
-        string text;
-        try
+        if (await InputFile.ReadAsync(context, file, cancel) is not { } text)
         {
-            text = file == "-" ? await Console.In.ReadToEndAsync(cancel) : await File.ReadAllTextAsync(file, cancel);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await context.Err.WriteLineAsync($"error: cannot read {file}: {e.Message}");
             return ExitCodes.InvalidInput;
         }
 

@@ -218,14 +218,8 @@ public static class EnvCommand
         command.SetAction(async (r, cancel) =>
         {
             var path = r.GetValue(file)!;
-            string text;
-            try
+            if (await InputFile.ReadAsync(context, path, cancel) is not { } text)
             {
-                text = path == "-" ? await Console.In.ReadToEndAsync(cancel) : await File.ReadAllTextAsync(path, cancel);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                await context.Err.WriteLineAsync($"error: cannot read {path}: {e.Message}");
                 return ExitCodes.InvalidInput;
             }
 
