@@ -24,10 +24,10 @@ public sealed class LocalCluster
     private readonly HttpClient _http;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, SupervisedProcess> _patroni = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SupervisedProcess> _exporters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _patroniDownSince = new(StringComparer.Ordinal);
     private SupervisedProcess? _haproxy;
-    private SupervisedProcess? _pgBouncer;
+    private readonly LocalPooler _pooler;
+    private readonly LocalExporters _exporters;
     private static readonly TimeSpan PrepareInterval = TimeSpan.FromHours(1);
     private bool _prepared;
     private DateTimeOffset _preparedAt;
@@ -41,6 +41,8 @@ public sealed class LocalCluster
     {
         (_home, _account, _launcher, _etcd, _http, _clock) = (home, account, launcher, etcd, http, clock);
         Directory = new ClusterDirectory(home.ClusterDirectory(cluster.Metadata.Namespace!, cluster.Metadata.Name!));
+        _pooler = new LocalPooler(Directory, new CertificateStore(home, account, clock), account, launcher, clock);
+        _exporters = new LocalExporters(account, launcher, clock);
         State = File.Exists(Directory.State) ? Json.Deserialize<ClusterState>(File.ReadAllText(Directory.State)) ?? new() : new() { Generation = 1 };
         Status = File.Exists(Directory.Status) ? Json.Deserialize<ClusterStatus>(File.ReadAllText(Directory.Status)) : null;
         Cluster = cluster;
@@ -92,7 +94,7 @@ public sealed class LocalCluster
             await SuperviseMemberAsync(member, leaderKey, outcomes, cancel);
         }
 
-        await SuperviseExportersAsync(outcomes);
+        await _exporters.SuperviseAsync(Plan.Exporter, _members, outcomes);
 
         Add(outcomes, _haproxy!.Ensure());
         if (changedConfigs.Contains("haproxy") && _haproxy.Pid is { } haproxyPid)
@@ -103,15 +105,11 @@ public sealed class LocalCluster
 
         if (Plan.PgBouncer is null)
         {
-            await StopPgBouncerAsync(outcomes);
+            await _pooler.StopAsync(outcomes, forget: true);
         }
-        else if (_pgBouncer is not null)
+        else
         {
-            Add(outcomes, _pgBouncer.Ensure());
-            if (changedConfigs.Contains("pgbouncer") && !_pgBouncer.JustLaunched)
-            {
-                ReloadPgBouncer("its configuration or certificate changed", outcomes);
-            }
+            _pooler.Supervise(changedConfigs.Contains("pgbouncer"), outcomes);
         }
 
         var observation = await ObserveAsync(changedConfigs, outcomes, cancel);
@@ -167,7 +165,7 @@ public sealed class LocalCluster
 
             var config = PatroniConfigBuilder.Build(Plan, member, _secrets, _etcd.ClientPort, _account.UserName, CaFile(member));
             // JSON is YAML too, and quotes every string: Patroni's YAML 1.1 reader would turn a bare `off` into false.
-            if (WriteIfChanged(member.PatroniConfig, System.Text.Json.JsonSerializer.Serialize(config, Json.Options), Modes.PrivateFile))
+            if (_account.WriteIfChanged(member.PatroniConfig, System.Text.Json.JsonSerializer.Serialize(config, Json.Options), Modes.PrivateFile))
             {
                 changed.Add(member.Name);
             }
@@ -180,13 +178,13 @@ public sealed class LocalCluster
                     _clock);
             }
 
-            PrepareExporter(member);
+            _exporters.Prepare(member, _secrets.Monitor, CaFile(member));
             members.Add(member);
         }
 
         _members = members;
         _account.Directory(Directory.Haproxy);
-        if (WriteIfChanged(Directory.HaproxyConfig, HaproxyConfigBuilder.Build(Plan.Name, Plan.Port, members, Directory.HaproxySocket), Modes.PublicFile) && _haproxy is not null)
+        if (_account.WriteIfChanged(Directory.HaproxyConfig, HaproxyConfigBuilder.Build(Plan.Name, Plan.Port, members, Directory.HaproxySocket), Modes.PublicFile) && _haproxy is not null)
         {
             changed.Add("haproxy");
         }
@@ -195,7 +193,11 @@ public sealed class LocalCluster
             new ProcessSpec("haproxy", "/usr/sbin/haproxy", ["-W", "-db", "-f", Directory.HaproxyConfig], Directory.HaproxyLog, Directory.HaproxyPid, Directory.Haproxy),
             _launcher,
             _clock);
-        PreparePgBouncer(ca, changed);
+        if (Plan.PgBouncer is { } pooler && _pooler.Prepare(Plan, pooler, _secrets, ca))
+        {
+            changed.Add("pgbouncer");
+        }
+
         _certificates = [.. members.Select(m => CertificateStore.Describe(m.Name, m.TlsDirectory))
             .Append(Plan.PgBouncer is null ? null : CertificateStore.Describe($"{Plan.Name}-pgbouncer", Directory.PgBouncerTls))
             .OfType<CertificateStatus>()];
@@ -482,52 +484,6 @@ public sealed class LocalCluster
         }
     }
 
-    /// <summary>
-    /// A postgres_exporter beside the member, reaching it over TLS verified against Tusk's CA as
-    /// the pg_monitor role. The password is read from a 0600 file (DATA_SOURCE_PASS_FILE); the
-    /// address and user are not secret, so they travel as environment variables set by env(1).
-    /// </summary>
-    private void PrepareExporter(LocalMember member)
-    {
-        if (member.ExporterPort is not { } port || _exporters.ContainsKey(member.Name))
-        {
-            return;
-        }
-
-        WriteIfChanged(member.ExporterPasswordFile, _secrets!.Monitor, Modes.PrivateFile);
-        // An empty web configuration (plain HTTP on loopback); passing its path also names the
-        // member's directory in the exporter's command line, where process checks look for it.
-        WriteIfChanged(member.ExporterWebConfig, "# Written by Tusk: plain HTTP on 127.0.0.1\n{}\n", Modes.PublicFile);
-        var dataSource = $"127.0.0.1:{member.PostgresPort}/postgres?sslmode=verify-full&sslrootcert={CaFile(member)}";
-        _exporters[member.Name] = new SupervisedProcess(
-            new ProcessSpec(
-                $"{member.Name}-exporter",
-                "/usr/bin/env",
-                [$"DATA_SOURCE_URI={dataSource}", $"DATA_SOURCE_USER={ClusterPlan.MonitorUser}", $"DATA_SOURCE_PASS_FILE={member.ExporterPasswordFile}",
-                 "/usr/bin/prometheus-postgres-exporter", "--log.level=warn", $"--web.config.file={member.ExporterWebConfig}", $"--web.listen-address=127.0.0.1:{port}"],
-                member.ExporterLog,
-                member.ExporterPidFile,
-                member.Directory),
-            _launcher,
-            _clock);
-    }
-
-    /// <summary>Keeps the exporters running; stops those of members that left and all of them when the spec turns monitoring off.</summary>
-    private async Task SuperviseExportersAsync(List<string> outcomes)
-    {
-        foreach (var (name, exporter) in _exporters.Where(e => !Plan.Exporter || _members.All(m => m.Name != e.Key)).ToList())
-        {
-            await exporter.StopAsync(TimeSpan.FromSeconds(5));
-            _exporters.Remove(name);
-            outcomes.Add($"stopped the exporter of {name}");
-        }
-
-        foreach (var exporter in _exporters.Values)
-        {
-            Add(outcomes, exporter.Ensure());
-        }
-    }
-
     /// <summary>The exporter's role: login, member of pg_monitor, password sent as a SCRAM verifier.</summary>
     private async Task EnsureMonitorRoleAsync(NpgsqlConnection connection, List<string> outcomes, CancellationToken cancel)
     {
@@ -537,59 +493,9 @@ public sealed class LocalCluster
             return;
         }
 
-        var role = UserReconciler.Quote(ClusterPlan.MonitorUser);
-        await using (var command = new NpgsqlCommand($"""
-            DO $$ BEGIN
-                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{ClusterPlan.MonitorUser}') THEN CREATE ROLE {role} LOGIN; END IF;
-            END $$;
-            ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '{ScramVerifier.Compute(_secrets!.Monitor)}';
-            GRANT pg_monitor TO {role};
-            """, connection))
-        {
-            await command.ExecuteNonQueryAsync(cancel);
-        }
-
+        await LocalExporters.EnsureRoleAsync(connection, _secrets!.Monitor, cancel);
         State.AppliedMonitorHash = hash;
         outcomes.Add($"created the monitoring role {ClusterPlan.MonitorUser} (member of pg_monitor)");
-    }
-
-    /// <summary>
-    /// The pooler's files: certificate, auth_file and configuration. It reaches the primary
-    /// through HAProxy's primary endpoint, which follows a switchover or failover by itself. A
-    /// pooler the spec no longer asks for is left to <see cref="StopPgBouncerAsync"/>.
-    /// </summary>
-    private void PreparePgBouncer(CertificateAuthority ca, HashSet<string> changed)
-    {
-        if (Plan.PgBouncer is not { } pooler)
-        {
-            return;
-        }
-
-        _account.Directory(Directory.PgBouncer);
-        var certificates = new CertificateStore(_home, _account, _clock);
-        var certificateChanged = Plan.CustomTls is { } custom
-            ? certificates.InstallCustom(custom, Directory.PgBouncerTls)
-            : certificates.EnsureServerCertificate(ca, $"{Plan.Name}-pgbouncer", Directory.PgBouncerTls);
-        var authChanged = WriteIfChanged(Directory.PgBouncerAuthFile, PgBouncerConfigBuilder.AuthFile(_secrets!.PgBouncer), Modes.PrivateFile);
-        var config = PgBouncerConfigBuilder.Build(pooler, Plan.Port, Directory.PgBouncerAuthFile, Path.Combine(Directory.PgBouncerTls, "server.crt"), Path.Combine(Directory.PgBouncerTls, "server.key"), Path.Combine(Directory.PgBouncerTls, "ca.crt"));
-        if (WriteIfChanged(Directory.PgBouncerConfig, config, Modes.PrivateFile) | certificateChanged | authChanged)
-        {
-            changed.Add("pgbouncer");
-        }
-
-        _pgBouncer ??= new SupervisedProcess(
-            new ProcessSpec("pgbouncer", "/usr/sbin/pgbouncer", [Directory.PgBouncerConfig], Directory.PgBouncerLog, Directory.PgBouncerPid, Directory.PgBouncer),
-            _launcher,
-            _clock);
-    }
-
-    private void ReloadPgBouncer(string why, List<string> outcomes)
-    {
-        if (_pgBouncer?.Pid is { } pid && _pgBouncer.IsAlive)
-        {
-            ProcessProbe.Signal(pid, Native.SigHup);
-            outcomes.Add($"reloaded PgBouncer because {why}");
-        }
     }
 
     /// <summary>The lookup role and function PgBouncer's auth_query needs, in every database the spec names (once per change).</summary>
@@ -607,12 +513,8 @@ public sealed class LocalCluster
             return;
         }
 
-        await PgBouncerAuth.EnsureRoleAsync(connection, _secrets.PgBouncer, cancel);
-        foreach (var database in databases)
-        {
-            await using var target = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leader.PostgresPort, ClusterPlan.Superuser, _secrets.Superuser, CaFile(leader), database), cancel);
-            await PgBouncerAuth.EnsureFunctionAsync(target, cancel);
-        }
+        var superuser = _secrets.Superuser;
+        await LocalPooler.EnsureAuthAsync(connection, database => PostgresConnections.ConnectionString(leader.PostgresPort, ClusterPlan.Superuser, superuser, CaFile(leader), database), databases, _secrets.PgBouncer, cancel);
 
         State.AppliedPgBouncerAuthHash = hash;
         outcomes.Add($"prepared PgBouncer's password lookup in {string.Join(", ", databases)}");
@@ -649,28 +551,11 @@ public sealed class LocalCluster
         return await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).FailoverAsync(member.RestPort, candidate, cancel);
     }
 
-    private async Task StopPgBouncerAsync(List<string>? outcomes)
-    {
-        if (_pgBouncer is not null && (_pgBouncer.IsAlive || File.Exists(Directory.PgBouncerPid)))
-        {
-            await _pgBouncer.StopAsync(TimeSpan.FromSeconds(5));
-            outcomes?.Add("stopped PgBouncer");
-        }
-
-        if (Plan.PgBouncer is null)
-        {
-            _pgBouncer = null;
-        }
-    }
-
     /// <summary>Stops every process of the cluster: PgBouncer, the exporters and HAProxy, then replicas, then the leader (so no failover is triggered on the way down).</summary>
     public async Task StopProcessesAsync(List<string>? outcomes = null)
     {
-        await StopPgBouncerAsync(outcomes);
-        foreach (var exporter in _exporters.Values.Where(e => e.IsAlive || File.Exists(e.Spec.PidFile)))
-        {
-            await exporter.StopAsync(TimeSpan.FromSeconds(5));
-        }
+        await _pooler.StopAsync(outcomes, forget: false);
+        await _exporters.StopAllAsync();
 
         if (_haproxy is not null && (_haproxy.IsAlive || File.Exists(Directory.HaproxyPid)))
         {
@@ -776,18 +661,6 @@ public sealed class LocalCluster
     }
 
     private void SaveState() => SecretFile.WriteAllTextAtomic(Directory.State, Json.Serialize(State), Modes.PrivateFile);
-
-    private bool WriteIfChanged(string path, string content, UnixFileMode mode)
-    {
-        if (File.Exists(path) && File.ReadAllText(path) == content)
-        {
-            return false;
-        }
-
-        SecretFile.WriteAllTextAtomic(path, content, mode);
-        _account.Own(path);
-        return true;
-    }
 
     private static string Tail(string path, int bytes = 16384)
     {
