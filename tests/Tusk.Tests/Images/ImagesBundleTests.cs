@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Tusk.Cli;
-using Tusk.Runtime.Local;
+using static Tusk.Tests.InProcessCli;
 
 namespace Tusk.Tests.Images;
 
@@ -8,14 +8,6 @@ namespace Tusk.Tests.Images;
 [Collection(SharedRegistry.Name)]
 public class ImagesBundleTests(RegistryServer registry)
 {
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext(output, error, new TuskHome(Path.GetTempPath())));
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task A_bundle_of_a_plain_and_a_multi_arch_image_is_read_by_skopeo()
     {

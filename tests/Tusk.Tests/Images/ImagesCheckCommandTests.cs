@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tusk.Cli;
 using Tusk.Runtime.Local;
+using static Tusk.Tests.InProcessCli;
 
 namespace Tusk.Tests.Images;
 
@@ -8,14 +9,6 @@ namespace Tusk.Tests.Images;
 [Collection(SharedRegistry.Name)]
 public class ImagesCheckCommandTests(RegistryServer registry)
 {
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext(output, error, new TuskHome(Path.GetTempPath())));
-        return (code, output.ToString(), error.ToString());
-    }
-
     private string WriteManifest()
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("tusk-images-").FullName, "app.yaml");

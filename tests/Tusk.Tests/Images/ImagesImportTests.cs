@@ -1,20 +1,12 @@
 using Tusk.Cli;
 using Tusk.Images.Bundling;
-using Tusk.Runtime.Local;
+using static Tusk.Tests.InProcessCli;
 
 namespace Tusk.Tests.Images;
 
 /// <summary>`images import`: docker, k3d and kind are not installed on the test machines, so what is tested is the printed plan.</summary>
 public class ImagesImportTests
 {
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext(output, error, new TuskHome(Path.GetTempPath())));
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void The_k3d_plan_pulls_then_imports_and_verifies_in_the_server_node()
     {

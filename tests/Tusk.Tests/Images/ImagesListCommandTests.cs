@@ -1,20 +1,12 @@
 using System.Text.Json;
 using Tusk.Cli;
-using Tusk.Runtime.Local;
+using static Tusk.Tests.InProcessCli;
 
 namespace Tusk.Tests.Images;
 
 public class ImagesListCommandTests
 {
     private static string Manifests => Path.Combine(AppContext.BaseDirectory, "Images", "Manifests");
-
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext(output, error, new TuskHome(Path.GetTempPath())));
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task The_table_lists_image_where_used_and_pull_policy()
