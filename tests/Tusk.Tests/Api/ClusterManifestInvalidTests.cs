@@ -344,6 +344,16 @@ public class ClusterManifestInvalidTests
             ]
         },
 
+        // --- your own certificate ---
+        {
+            "customTLS with a relative path and a missing key",
+            Spec("  customTLS:\n    certificate: tls.crt\n    ca: /etc/tusk/ca.crt\n"),
+            [
+                "hippo.yaml:7:18: spec.customTLS.certificate: \"tls.crt\" is a relative path; give an absolute one (the agent does not run in your directory)",
+                "hippo.yaml:6:3: spec.customTLS.privateKey: a file is required: give the server certificate, its private key and the CA certificate as PEM files",
+            ]
+        },
+
         // --- users ---
         {
             "the same user twice",

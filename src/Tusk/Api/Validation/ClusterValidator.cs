@@ -329,9 +329,9 @@ public static class ClusterValidator
             }
         }
 
-        if (texts.Count == files.Length)
+        if (texts.Count == files.Length && host?.Now is { } now)
         {
-            foreach (var (field, message) in Security.ServerCertificateCheck.Check(texts["certificate"], texts["privateKey"], texts["ca"], ["127.0.0.1", "localhost"], DateTimeOffset.UtcNow))
+            foreach (var (field, message) in Security.ServerCertificateCheck.Check(texts["certificate"], texts["privateKey"], texts["ca"], ["127.0.0.1", "localhost"], now))
             {
                 var path = files.Single(f => f.Item1 == field).Item2;
                 problems.Add(new Problem($"{at}.{field}", $"{path} {message}"));

@@ -12,7 +12,8 @@ public static class LocalHostFacts
         InstalledVersions(),
         port => ownedPorts.Contains(port) || PortAllocator.IsFree(port),
         (version, library) => File.Exists(Path.Combine(PostgresRoot, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "lib", library + ".so")),
-        path => ReadText(path));
+        path => ReadText(path),
+        DateTimeOffset.UtcNow);
 
     private static string? ReadText(string path)
     {
