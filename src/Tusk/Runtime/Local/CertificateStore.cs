@@ -4,13 +4,12 @@ using Tusk.Security;
 namespace Tusk.Runtime.Local;
 
 /// <summary>
-/// Tusk's own CA (created once per state directory) and a server certificate per member,
-/// 90 days, reissued within 7 days of expiry (CloudNativePG's figures).
+/// Tusk's own CA (created once per state directory) and a server certificate per member and
+/// pooler, reissued before expiry as the <see cref="CertificatePolicy"/> says (by default 90
+/// days, renewed 7 days before: CloudNativePG's figures).
 /// </summary>
-public sealed class CertificateStore(TuskHome home, ServiceAccount account, TimeProvider clock)
+public sealed class CertificateStore(TuskHome home, ServiceAccount account, TimeProvider clock, CertificatePolicy policy)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
-    public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
 
     /// <summary>Copies the user's certificate, key (0600) and CA into a server's TLS directory. True when files changed, so the server must reload.</summary>
     public bool InstallCustom(Planning.CustomTlsFiles files, string directory)
@@ -79,12 +78,12 @@ public sealed class CertificateStore(TuskHome home, ServiceAccount account, Time
             account.Own(caCopy);
         }
 
-        if (!fromAnotherCa && File.Exists(certificate) && !CertificateAuthority.NeedsRenewal(File.ReadAllText(certificate), clock, RenewBefore))
+        if (!fromAnotherCa && File.Exists(certificate) && !CertificateAuthority.NeedsRenewal(File.ReadAllText(certificate), clock, policy.RenewBefore))
         {
             return false;
         }
 
-        var pem = ca.IssueServer(name, ["localhost", name], [IPAddress.Loopback, IPAddress.IPv6Loopback], Lifetime);
+        var pem = ca.IssueServer(name, ["localhost", name], [IPAddress.Loopback, IPAddress.IPv6Loopback], policy.Lifetime);
         var key = Path.Combine(directory, "server.key");
         SecretFile.Write(key, pem.PrivateKeyPem);
         account.Own(key);

@@ -36,12 +36,14 @@ public sealed class LocalCluster
     private ClusterSecrets? _secrets;
     private List<LocalMember> _members = [];
     private List<CertificateStatus> _certificates = [];
+    private readonly CertificateStore _certificateStore;
 
-    public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock)
+    public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock, CertificatePolicy certificatePolicy)
     {
         (_home, _account, _launcher, _etcd, _http, _clock) = (home, account, launcher, etcd, http, clock);
         Directory = new ClusterDirectory(home.ClusterDirectory(cluster.Metadata.Namespace!, cluster.Metadata.Name!));
-        _pooler = new LocalPooler(Directory, new CertificateStore(home, account, clock), account, launcher, clock);
+        _certificateStore = new CertificateStore(home, account, clock, certificatePolicy);
+        _pooler = new LocalPooler(Directory, _certificateStore, account, launcher, clock);
         _exporters = new LocalExporters(account, launcher, clock);
         State = File.Exists(Directory.State) ? Json.Deserialize<ClusterState>(File.ReadAllText(Directory.State)) ?? new() : new() { Generation = 1 };
         Status = File.Exists(Directory.Status) ? Json.Deserialize<ClusterStatus>(File.ReadAllText(Directory.Status)) : null;
@@ -135,7 +137,7 @@ public sealed class LocalCluster
 
         _account.Directory(Directory.Members, Modes.SharedDirectory);
         _secrets = new SecretStore(Directory).Ensure(Plan.Users.Select(u => (u.Name, u.PasswordType == "ASCII" ? PasswordKind.Ascii : PasswordKind.AlphaNumeric)));
-        using var ca = new CertificateStore(_home, _account, _clock).LoadOrCreateCa();
+        using var ca = _certificateStore.LoadOrCreateCa();
 
         var taken = new HashSet<int>(State.Members.Values.SelectMany(p => new[] { p.Postgres, p.Rest, p.Exporter ?? 0 }));
         var members = new List<LocalMember>();
@@ -157,8 +159,7 @@ public sealed class LocalCluster
             _account.Directory(member.SocketDirectory);
             // A renewed certificate needs a reload even when this agent has not adopted the
             // member's Patroni yet (a new agent's first cycle): the reload happens after adoption.
-            var certificates = new CertificateStore(_home, _account, _clock);
-            if (Plan.CustomTls is { } custom ? certificates.InstallCustom(custom, member.TlsDirectory) : certificates.EnsureServerCertificate(ca, member))
+            if (Plan.CustomTls is { } custom ? _certificateStore.InstallCustom(custom, member.TlsDirectory) : _certificateStore.EnsureServerCertificate(ca, member))
             {
                 changed.Add(member.Name);
             }

@@ -23,6 +23,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CertificatePolicy _certificatePolicy;
     private EtcdServer? _etcd;
 
     public LocalAgent(TuskHome home, TimeProvider clock, ILogger log)
@@ -30,6 +31,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         (_home, _clock, _log) = (home, clock, log);
         _account = ServiceAccount.Current();
         _launcher = new ProcessLauncher(_account);
+        _certificatePolicy = CertificatePolicy.From(Environment.GetEnvironmentVariable);
     }
 
     public CancellationToken Stopping => _stopping.Token;
@@ -183,7 +185,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         return "created";
     }
 
-    private LocalCluster NewCluster(PostgresCluster cluster) => new(cluster, _home, _account, _launcher, Etcd, _http, _clock);
+    private LocalCluster NewCluster(PostgresCluster cluster) => new(cluster, _home, _account, _launcher, Etcd, _http, _clock, _certificatePolicy);
 
     public IReadOnlyList<PostgresCluster> List() =>
         _clusters.Values.OrderBy(c => c.Cluster.Key, StringComparer.Ordinal).Select(View).ToList();
