@@ -15,6 +15,8 @@ public static class ConnectionDetails
         var shown = showPassword ? password : Hidden;
         var secret = showPassword ? Uri.EscapeDataString(password) : Hidden;
         var tls = $"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(caFile)}";
+        string PostgresUri(int port) => $"postgresql://{Uri.EscapeDataString(user.Name!)}:{secret}@{host}:{port}/{Uri.EscapeDataString(database)}?{tls}";
+        string JdbcUri(int port) => $"jdbc:postgresql://{host}:{port}/{Uri.EscapeDataString(database)}?user={Uri.EscapeDataString(user.Name!)}&password={secret}&{tls}";
         var details = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["user"] = user.Name!,
@@ -22,8 +24,8 @@ public static class ConnectionDetails
             ["dbname"] = database,
             ["host"] = host,
             ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["uri"] = $"postgresql://{Uri.EscapeDataString(user.Name!)}:{secret}@{host}:{port}/{Uri.EscapeDataString(database)}?{tls}",
-            ["jdbc-uri"] = $"jdbc:postgresql://{host}:{port}/{Uri.EscapeDataString(database)}?user={Uri.EscapeDataString(user.Name!)}&password={secret}&sslmode=verify-full&sslrootcert={Uri.EscapeDataString(caFile)}",
+            ["uri"] = PostgresUri(port),
+            ["jdbc-uri"] = JdbcUri(port),
             ["ca"] = caFile,
         };
         if (cluster.Spec.Proxy?.PgBouncer?.Port is { } poolerPort)
@@ -32,8 +34,8 @@ public static class ConnectionDetails
             // the JDBC URI turns the driver's server-side preparation off (prepareThreshold=0).
             details["pgbouncer-host"] = host;
             details["pgbouncer-port"] = poolerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            details["pgbouncer-uri"] = $"postgresql://{Uri.EscapeDataString(user.Name!)}:{secret}@{host}:{poolerPort}/{Uri.EscapeDataString(database)}?{tls}";
-            details["pgbouncer-jdbc-uri"] = $"jdbc:postgresql://{host}:{poolerPort}/{Uri.EscapeDataString(database)}?user={Uri.EscapeDataString(user.Name!)}&password={secret}&sslmode=verify-full&sslrootcert={Uri.EscapeDataString(caFile)}&prepareThreshold=0";
+            details["pgbouncer-uri"] = PostgresUri(poolerPort);
+            details["pgbouncer-jdbc-uri"] = JdbcUri(poolerPort) + "&prepareThreshold=0";
         }
 
         return details;

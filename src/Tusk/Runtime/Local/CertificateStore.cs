@@ -18,16 +18,7 @@ public sealed class CertificateStore(TuskHome home, ServiceAccount account, Time
         var changed = false;
         foreach (var (source, name, mode) in new[] { (files.Certificate, "server.crt", Modes.PublicFile), (files.PrivateKey, "server.key", Modes.PrivateFile), (files.Ca, "ca.crt", Modes.PublicFile) })
         {
-            var target = Path.Combine(directory, name);
-            var text = File.ReadAllText(source);
-            if (File.Exists(target) && File.ReadAllText(target) == text)
-            {
-                continue;
-            }
-
-            SecretFile.WriteAllTextAtomic(target, text, mode);
-            account.Own(target);
-            changed = true;
+            changed |= account.WriteIfChanged(Path.Combine(directory, name), File.ReadAllText(source), mode);
         }
 
         return changed;
