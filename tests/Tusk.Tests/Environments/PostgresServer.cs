@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.Versioning;
 using Npgsql;
 using Tusk.Runtime.Local;
@@ -35,7 +33,7 @@ public sealed class PostgresServer : IAsyncLifetime
             await File.WriteAllTextAsync(passwordFile, _password + "\n");
             if (Environment.IsPrivilegedProcess)
             {
-                await RunAsync("chown", "-R", "postgres:postgres", Root);
+                await ToolRunner.RunAsync("chown", "-R", "postgres:postgres", Root);
             }
 
             await AsPostgresAsync($"{Bin}/initdb", "-D", Data, "-U", "postgres", $"--pwfile={passwordFile}", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync");
@@ -105,27 +103,8 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
-    private static Task AsPostgresAsync(params string[] command) =>
+    private static Task<string> AsPostgresAsync(params string[] command) =>
         Environment.IsPrivilegedProcess
-            ? RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--reset-env", .. command])
-            : RunAsync(command[0], command[1..]);
-
-    private static async Task RunAsync(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var (output, errors) = (await stdout, await stderr);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{program} {string.Join(' ', args)} exited {process.ExitCode}: {errors}{output}"));
-        }
-    }
+            ? ToolRunner.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--reset-env", .. command])
+            : ToolRunner.RunAsync(command[0], command[1..]);
 }

@@ -256,23 +256,7 @@ public sealed partial class ApiServer : IAsyncLifetime
         await OpensslAsync("x509", "-req", "-in", F(name + ".csr"), "-CA", F("ca.crt"), "-CAkey", F("ca.key"), "-CAcreateserial", "-out", F(name + ".crt"), "-days", "2", "-extfile", F(name + ".ext"));
     }
 
-    private static async Task OpensslAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"openssl {args[0]} exited {process.ExitCode}: {await stderr}");
-        }
-    }
+    private static Task<string> OpensslAsync(params string[] args) => ToolRunner.RunAsync("openssl", args);
 
     private static string Tail(string path) =>
         File.Exists(path) ? $"--- {Path.GetFileName(path)}:\n" + string.Join('\n', File.ReadLines(path).TakeLast(30)) : "";

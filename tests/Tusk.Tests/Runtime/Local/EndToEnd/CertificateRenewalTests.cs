@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
 using Tusk.Runtime.Local;
+using Tusk.Runtime.Local.Processes;
 using Tusk.Security;
 
 namespace Tusk.Tests.Runtime.Local.EndToEnd;
@@ -29,6 +30,7 @@ public sealed class CertificateRenewalTests
         Assert.Equal(["renew-instance1-0", "renew-pgbouncer"], before.Status.Certificates!.Select(c => c.Name));
         Assert.Contains("Certificates (renewed 7 days before expiry):", (await sandbox.RunOkAsync("describe", "cluster", "renew")).Out, StringComparison.Ordinal);
         var postmaster = PostmasterPid(sandbox, member.Name);
+        Assert.NotNull(postmaster);
 
         // Both servers' certificates now expire in two days, within the 7-day renewal window.
         var memberTls = Path.Combine(sandbox.ClusterPath("renew"), "members", member.Name, "tls");
@@ -72,6 +74,6 @@ public sealed class CertificateRenewalTests
         return output.StartsWith("serial=", StringComparison.Ordinal) ? output["serial=".Length..] : "";
     }
 
-    private static int PostmasterPid(TuskSandbox sandbox, string member) =>
-        int.Parse(File.ReadLines(Path.Combine(sandbox.ClusterPath("renew"), "members", member, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+    private static int? PostmasterPid(TuskSandbox sandbox, string member) =>
+        ProcessProbe.ReadPidFile(Path.Combine(sandbox.ClusterPath("renew"), "members", member, "data", "postmaster.pid"));
 }

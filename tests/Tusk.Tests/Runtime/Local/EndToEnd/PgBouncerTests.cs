@@ -40,38 +40,20 @@ public sealed class PgBouncerTests
         await psql.WaitForExitAsync();
         Assert.True(output == $"app {leader.Port}", $"psql through the pooler printed \"{output}\": {await psql.StandardError.ReadToEndAsync()}");
 
-        await using (var connection = await ConnectAsync(sandbox, poolerPort, "app", sandbox.Secret("pooled", "user-app"), "app"))
+        await using (var connection = await sandbox.ConnectAsync("pooled", poolerPort))
         {
             await TuskSandbox.ScalarAsync(connection, "CREATE TABLE through_pooler (id int)");
         }
 
         // The lookup function never hands out a superuser's secret: the pooler refuses postgres.
-        var refused = await Assert.ThrowsAnyAsync<PostgresException>(() => ConnectAsync(sandbox, poolerPort, "postgres", sandbox.Secret("pooled", "superuser"), "postgres"));
+        var refused = await Assert.ThrowsAnyAsync<PostgresException>(() => sandbox.ConnectAsync("pooled", poolerPort, superuser: true));
         Assert.Equal("08P01", refused.SqlState);
 
         await sandbox.RunOkAsync("switchover", "pooled");
         await sandbox.WaitUntilAsync("writes through the pooler reach the new primary", TimeSpan.FromSeconds(60), async () =>
         {
-            await using var connection = await ConnectAsync(sandbox, poolerPort, "app", sandbox.Secret("pooled", "user-app"), "app");
+            await using var connection = await sandbox.ConnectAsync("pooled", poolerPort);
             return await TuskSandbox.ScalarAsync(connection, "INSERT INTO through_pooler VALUES (1) RETURNING inet_server_port()") is int served && served != leader.Port;
         });
-    }
-
-    private static async Task<NpgsqlConnection> ConnectAsync(TuskSandbox sandbox, int port, string user, string password, string database)
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Port = port,
-            Username = user,
-            Password = password,
-            Database = database,
-            SslMode = SslMode.VerifyFull,
-            RootCertificate = sandbox.CaFile,
-            Pooling = false,
-            Timeout = 5,
-        }.ConnectionString);
-        await connection.OpenAsync();
-        return connection;
     }
 }

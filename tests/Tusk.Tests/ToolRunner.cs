@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Tusk.Tests.Images;
+namespace Tusk.Tests;
 
-/// <summary>Runs umoci and skopeo for the registry tests; a tool that fails fails the test with its output.</summary>
+/// <summary>Runs a command-line tool for a test fixture (umoci, skopeo, initdb, openssl ...); a tool that fails fails the test with its output.</summary>
 internal static class ToolRunner
 {
     public static async Task<string> RunAsync(string program, params string[] args)
