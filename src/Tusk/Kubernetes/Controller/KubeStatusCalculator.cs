@@ -52,9 +52,9 @@ public static class KubeStatusCalculator
         var progressing = phase == ClusterPhases.Creating || (phase == ClusterPhases.Stopped && reason == "ShuttingDown");
         var conditions = new List<Condition>
         {
-            Condition(previous, "Ready", ready, reason, message, now),
-            Condition(previous, "Progressing", progressing, reason, message, now),
-            Condition(previous, "Degraded", degraded, reason, message, now),
+            Api.Condition.Observe(previous, "Ready", ready, reason, message, now),
+            Api.Condition.Observe(previous, "Progressing", progressing, reason, message, now),
+            Api.Condition.Observe(previous, "Degraded", degraded, reason, message, now),
         };
 
         var host = $"{ObjectNames.Primary(plan.Name)}.{plan.Namespace}.svc:{plan.Port}";
@@ -99,14 +99,5 @@ public static class KubeStatusCalculator
             State = state,
             Port = plan.Port,
         };
-    }
-
-    /// <summary>A condition keeps its transition time while its status stays the same.</summary>
-    private static Condition Condition(ClusterStatus? previous, string type, bool isTrue, string reason, string message, DateTimeOffset now)
-    {
-        var status = isTrue ? "True" : "False";
-        var before = previous?.Conditions.FirstOrDefault(c => c.Type == type);
-        var since = before is not null && before.Status == status ? before.LastTransitionTime : now;
-        return new Condition(type, status, reason, message, since);
     }
 }

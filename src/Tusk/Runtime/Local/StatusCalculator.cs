@@ -68,9 +68,9 @@ public static class StatusCalculator
 
         var conditions = new List<Condition>
         {
-            Transition(previous, "Ready", ready, reason, message, now),
-            Transition(previous, "Progressing", phase == ClusterPhases.Creating, reason, message, now),
-            Transition(previous, "Degraded", phase == ClusterPhases.Degraded, reason, message, now),
+            Condition.Observe(previous, "Ready", ready, reason, message, now),
+            Condition.Observe(previous, "Progressing", phase == ClusterPhases.Creating, reason, message, now),
+            Condition.Observe(previous, "Degraded", phase == ClusterPhases.Degraded, reason, message, now),
         };
 
         return new ClusterStatus
@@ -92,22 +92,14 @@ public static class StatusCalculator
         ObservedGeneration = generation,
         Conditions =
         [
-            Transition(previous, "Ready", false, "Shutdown", "spec.shutdown is true: every instance is stopped and the data kept", now),
-            Transition(previous, "Progressing", false, "Shutdown", "spec.shutdown is true", now),
-            Transition(previous, "Degraded", false, "Shutdown", "spec.shutdown is true", now),
+            Condition.Observe(previous, "Ready", false, "Shutdown", "spec.shutdown is true: every instance is stopped and the data kept", now),
+            Condition.Observe(previous, "Progressing", false, "Shutdown", "spec.shutdown is true", now),
+            Condition.Observe(previous, "Degraded", false, "Shutdown", "spec.shutdown is true", now),
         ],
         Instances = members.Select(m => new InstanceStatus { Name = m.Name, InstanceSet = m.Plan.InstanceSet, State = "stopped", Port = m.PostgresPort, MetricsUrl = m.MetricsUrl }).ToList(),
         Endpoints = EndpointsOf(plan),
         UpdatedAt = now,
     };
-
-    /// <summary>Keeps lastTransitionTime when the status did not change, as Kubernetes conditions do.</summary>
-    private static Condition Transition(ClusterStatus? previous, string type, bool status, string reason, string message, DateTimeOffset now)
-    {
-        var value = status ? "True" : "False";
-        var before = previous?.Conditions.FirstOrDefault(c => c.Type == type);
-        return new Condition(type, value, reason, message, before?.Status == value ? before.LastTransitionTime : now);
-    }
 
     private static Endpoints EndpointsOf(ClusterPlan plan) =>
         new($"127.0.0.1:{plan.Port}", $"127.0.0.1:{plan.Port + 1}", plan.PgBouncer is { } pooler ? $"127.0.0.1:{pooler.Port}" : null);
