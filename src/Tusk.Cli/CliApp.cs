@@ -15,6 +15,8 @@ public static class CliApp
         ShowUserCommand.Create(context),
         ConnectCommand.Create(context),
         SwitchoverCommand.Create(context),
+        BackupCommand.Create(context),
+        RestoreCommand.Create(context),
         SwitchoverCommand.CreateFailover(context),
         DeleteCommand.Create(context),
         LogsCommand.Create(context),

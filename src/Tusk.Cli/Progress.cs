@@ -7,7 +7,8 @@ namespace Tusk.Cli;
 /// <summary>Follows a cluster's status until it is ready, printing each new step as one line (works in a terminal and in CI logs).</summary>
 public static class Progress
 {
-    public static async Task<int> WaitUntilReadyAsync(CliContext context, AgentClient agent, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel)
+    /// <param name="done">What must hold besides Ready (e.g. a restore has finished); null: Ready is enough.</param>
+    public static async Task<int> WaitUntilReadyAsync(CliContext context, AgentClient agent, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel, Func<ClusterStatus, bool>? done = null)
     {
         var clock = Stopwatch.StartNew();
         string? last = null;
@@ -24,7 +25,13 @@ public static class Progress
                 last = line;
             }
 
-            if (status?.Phase == ClusterPhases.Ready && status.ObservedGeneration >= generation)
+            if (status?.Restore is { Phase: "Failed" } failed)
+            {
+                await context.Err.WriteLineAsync($"error: the restore of {ns}/{name} failed: {failed.Message}");
+                return ExitCodes.Failed;
+            }
+
+            if (status?.Phase == ClusterPhases.Ready && status.ObservedGeneration >= generation && (done?.Invoke(status) ?? true))
             {
                 await context.Err.WriteLineAsync($"{ns}/{name} is ready after {clock.Elapsed.TotalSeconds:0.0}s");
                 return ExitCodes.Ok;

@@ -22,8 +22,13 @@ public static class CreateCommand
         var file = new Option<string?>("--file") { Description = "Where to write the manifest (default: NAME.yaml in the current directory)" };
         var wait = new Option<bool>("--wait") { Description = "Show progress and return once the cluster is ready" };
         var timeout = Options.Timeout(300);
-        var cluster = new Command("cluster", "Write a manifest from flags and apply it") { name, ns, replicas, port, version, sync, dryRun, file, wait, timeout };
-        cluster.SetAction((r, cancel) => RunAsync(
+        var from = new Option<string?>("--from") { Description = "Clone this cluster (same namespace) from its backups: its PostgreSQL version and users are copied; the clone gets its own port, certificates and passwords" };
+        var toTime = new Option<string?>("--to-time") { Description = "With --from: replay the source's WAL up to this time (default: everything archived)" };
+        var repo = new Option<string?>("--repo") { Description = "With --from: the source repository to read (default: its first)" };
+        var cluster = new Command("cluster", "Write a manifest from flags and apply it") { name, ns, replicas, port, version, sync, dryRun, file, wait, timeout, from, toTime, repo };
+        cluster.SetAction(async (r, cancel) => r.GetValue(from) is { } source
+            ? await CloneAsync(context, r, ns, name, replicas, port, source, r.GetValue(toTime), r.GetValue(repo), dryRun, file, wait, timeout, cancel)
+            : await RunAsync(
             context,
             r.GetValue(ns)!,
             r.GetValue(name)!,
@@ -39,9 +44,53 @@ public static class CreateCommand
         return new Command("create", "Create resources from flags") { cluster };
     }
 
-    public static async Task<int> RunAsync(CliContext context, string ns, string name, int replicas, int port, int version, bool sync, bool dryRun, string file, bool wait, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>`--from SOURCE`: the source's version, users and repository names, and spec.dataSource naming it; the port must be given, since the source's is taken.</summary>
+    private static async Task<int> CloneAsync(CliContext context, ParseResult r, Option<string> ns, Argument<string> name, Option<int> replicas, Option<int> port, string source, string? toTime, string? repo, Option<bool> dryRun, Option<string?> file, Option<bool> wait, Option<TimeSpan> timeout, CancellationToken cancel)
     {
-        var manifest = Manifest(ns, name, replicas, port, version, sync);
+        if (r.GetResult(port) is null or { Implicit: true })
+        {
+            await context.Err.WriteLineAsync($"error: a clone needs a port of its own: add --port (the source {source} keeps its own)");
+            return ExitCodes.InvalidInput;
+        }
+
+        var target = "";
+        if (toTime is not null)
+        {
+            if (!Planning.Backups.RestoreTarget.TryParseTime(toTime, out var time))
+            {
+                await context.Err.WriteLineAsync($"error: --to-time: \"{toTime}\" is not a time; write it like \"2026-11-30 14:00:00+00\"");
+                return ExitCodes.InvalidInput;
+            }
+
+            target = string.Concat(Planning.Backups.RestoreTarget.ToTime(time).Options.Select(o => $"\n        - \"{o}\""));
+        }
+
+        var (original, exit) = await ClusterLookup.FindAsync(context, r.GetValue(ns)!, source, cancel);
+        if (original is null)
+        {
+            return exit;
+        }
+
+        var users = string.Concat((original.Spec.Users ?? []).Select(u =>
+            $"\n    - name: {u.Name}\n      databases: [{string.Join(", ", u.Databases ?? [])}]" + (u.Options is { Length: > 0 } options ? $"\n      options: \"{options}\"" : "")));
+        // The clone archives into repositories of its own (same names, its own directories), never into the source's.
+        var repos = string.Concat((original.Spec.Backups?.Pgbackrest?.Repos ?? []).Select(repo => $"\n        - name: {repo.Name}"));
+        var backups = repos.Length == 0 ? "" : $"\n  backups:\n    pgbackrest:\n      repos:{repos}";
+        var extra = $"""
+              users:{users}{backups}
+              dataSource:
+                postgresCluster:
+                  clusterName: {source}{(repo is null ? "" : $"\n      repoName: {repo}")}
+                  options:{(target.Length == 0 ? " []" : target)}
+
+            """;
+        var outFile = r.GetValue(file) ?? $"{r.GetValue(name)}.yaml";
+        return await RunAsync(context, r.GetValue(ns)!, r.GetValue(name)!, r.GetValue(replicas), r.GetValue(port), original.Spec.PostgresVersion ?? ClusterDefaults.PostgresVersion, original.Spec.Patroni?.SynchronousMode ?? false, r.GetValue(dryRun), outFile, r.GetValue(wait), r.GetValue(timeout), cancel, extra);
+    }
+
+    public static async Task<int> RunAsync(CliContext context, string ns, string name, int replicas, int port, int version, bool sync, bool dryRun, string file, bool wait, TimeSpan timeout, CancellationToken cancel, string extra = "")
+    {
+        var manifest = Manifest(ns, name, replicas, port, version, sync) + extra;
         var problems = ClusterManifest.Check(manifest, "(flags)").SelectMany(c => c.Errors).ToList();
         if (problems.Count > 0)
         {

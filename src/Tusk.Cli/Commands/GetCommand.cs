@@ -4,7 +4,7 @@ using Tusk.Cli.Output;
 
 namespace Tusk.Cli.Commands;
 
-/// <summary>`tusk get clusters`: one line per cluster, or the full resources as JSON/YAML.</summary>
+/// <summary>`tusk get clusters` and `tusk get backups CLUSTER`: one line each, or JSON/YAML for scripts.</summary>
 public static class GetCommand
 {
     public static Command Create(CliContext context)
@@ -14,8 +14,64 @@ public static class GetCommand
         clusters.Aliases.Add("cluster");
         clusters.Aliases.Add("pgc");
         clusters.SetAction((result, cancel) => RunAsync(context, result.GetValue(output)!, cancel));
-        return new Command("get", "List resources") { clusters };
+
+        var cluster = new Argument<string>("cluster") { Description = "The cluster's name" };
+        var ns = Options.Namespace();
+        var backupsOutput = Options.Output();
+        var backups = new Command("backups", "List a cluster's pgBackRest backups in every repository") { cluster, ns, backupsOutput };
+        backups.Aliases.Add("backup");
+        backups.SetAction((result, cancel) => BackupsAsync(context, result.GetValue(ns)!, result.GetValue(cluster)!, result.GetValue(backupsOutput)!, cancel));
+        return new Command("get", "List resources") { clusters, backups };
     }
+
+    public static async Task<int> BackupsAsync(CliContext context, string ns, string name, string format, CancellationToken cancel)
+    {
+        using var agent = await context.AgentAsync(cancel);
+        if (agent is null)
+        {
+            return ExitCodes.Failed;
+        }
+
+        var (backups, message) = await agent.ListBackupsAsync(ns, name, cancel);
+        if (backups is null)
+        {
+            await context.Err.WriteLineAsync($"error: {message}");
+            return ExitCodes.Failed;
+        }
+
+        if (OutputFormat.TryWriteStructured(context.Out, format, backups))
+        {
+            return ExitCodes.Ok;
+        }
+
+        if (backups.Count == 0)
+        {
+            await context.Out.WriteLineAsync($"No backups of {name} yet. Take one with `tusk backup {name} --wait`.");
+            return ExitCodes.Ok;
+        }
+
+        Table.Write(context.Out, ["LABEL", "TYPE", "REPO", "STARTED", "FINISHED", "SIZE", "REPO SIZE", "WAL START", "WAL STOP"], backups.Select(b => (IReadOnlyList<string>)
+        [
+            b.Label,
+            b.Type,
+            b.Repo,
+            b.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            b.StoppedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            Bytes(b.Size),
+            Bytes(b.RepoSize),
+            b.WalStart ?? "-",
+            b.WalStop ?? "-",
+        ]));
+        return ExitCodes.Ok;
+    }
+
+    private static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0}GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0}MiB",
+        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.0}KiB",
+        _ => $"{bytes}B",
+    };
 
     public static async Task<int> RunAsync(CliContext context, string format, CancellationToken cancel)
     {

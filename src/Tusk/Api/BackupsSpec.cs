@@ -1,6 +1,6 @@
 namespace Tusk.Api;
 
-/// <summary>Backup settings. Accepted so PGO manifests apply; pgBackRest itself is run by a later release.</summary>
+/// <summary>Backup settings. pgBackRest: WAL archiving from every member, scheduled and manual backups, point-in-time restore and clones.</summary>
 public sealed class BackupsSpec
 {
     public PgBackRestSpec? Pgbackrest { get; set; }

@@ -32,10 +32,6 @@ public static class ClusterManifest
             {
                 problems.AddRange(parsed.KubernetesOnlyFields.Select(f =>
                     parsed.Map.Locate(Problem.Warning(f.Path, $"used on Kubernetes only; the local runtime ignores it because {f.Reason}"))));
-                if (cluster.Spec.Backups is not null)
-                {
-                    problems.Add(parsed.Map.Locate(Problem.Warning("spec.backups", "accepted, but this release of the local runtime does not run pgBackRest yet; no backups will be taken")));
-                }
             }
 
             result.Add(new CheckedCluster(cluster, problems));

@@ -31,6 +31,9 @@ public sealed class ClusterSpec
     public PatroniSpec? Patroni { get; set; }
     public List<UserSpec>? Users { get; set; }
     public BackupsSpec? Backups { get; set; }
+
+    /// <summary>Start from another cluster's backup instead of an empty database.</summary>
+    public DataSourceSpec? DataSource { get; set; }
     public ProxySpec? Proxy { get; set; }
     public MonitoringSpec? Monitoring { get; set; }
 

@@ -14,6 +14,12 @@ public sealed class ClusterStatus
     /// <summary>The servers' certificates (each member's and the pooler's), with their expiry.</summary>
     public List<CertificateStatus>? Certificates { get; set; }
 
+    /// <summary>Present when spec.backups is set.</summary>
+    public BackupsStatus? Backups { get; set; }
+
+    /// <summary>The last restore (in place) or clone.</summary>
+    public RestoreStatus? Restore { get; set; }
+
     /// <summary>The last problem in plain words, with what to do about it.</summary>
     public string? LastError { get; set; }
 

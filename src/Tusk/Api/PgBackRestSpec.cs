@@ -9,9 +9,9 @@ public sealed class PgBackRestSpec
     public string? Image { get; set; }
 
     public List<PgBackRestRepo>? Repos { get; set; }
+    /// <summary>pgBackRest options for every command (retention, compression, ...); the names Tusk manages are refused.</summary>
     public Dictionary<string, string>? Global { get; set; }
-    [OpenApiType("object")]
-    public JsonNode? Manual { get; set; }
+    public PgBackRestManual? Manual { get; set; }
 
     [KubernetesOnly("the local runtime has no Kubernetes metadata to propagate")]
     [OpenApiType("object")]

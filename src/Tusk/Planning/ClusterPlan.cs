@@ -1,4 +1,5 @@
 using Tusk.Api;
+using Tusk.Planning.Backups;
 
 namespace Tusk.Planning;
 
@@ -21,7 +22,9 @@ public sealed record ClusterPlan(
     bool Shutdown,
     PgBouncerPlan? PgBouncer = null,
     bool Exporter = false,
-    CustomTlsFiles? CustomTls = null)
+    CustomTlsFiles? CustomTls = null,
+    BackupPlan? Backups = null,
+    CloneSource? CloneFrom = null)
 {
     /// <summary>The superuser Patroni bootstraps; its password is generated like every other.</summary>
     public const string Superuser = "postgres";

@@ -1,4 +1,5 @@
 using Tusk.Api;
+using Tusk.Planning.Backups;
 
 namespace Tusk.Planning;
 
@@ -61,6 +62,34 @@ public static class ClusterPlanner
                 ? new PgBouncerPlan(b.Port!.Value, b.PoolMode!, b.DefaultPoolSize!.Value, b.MaxClientConn!.Value, b.Config!.Global!)
                 : null,
             Exporter: spec.Monitoring?.Exporter is not null,
-            CustomTls: spec.CustomTls is { } tls ? new CustomTlsFiles(tls.Certificate!, tls.PrivateKey!, tls.Ca!) : null);
+            CustomTls: spec.CustomTls is { } tls ? new CustomTlsFiles(tls.Certificate!, tls.PrivateKey!, tls.Ca!) : null,
+            Backups: spec.Backups?.Pgbackrest is { Repos.Count: > 0 } pgbackrest ? PlanBackups(pgbackrest) : null,
+            CloneFrom: spec.DataSource?.PostgresCluster is { } source
+                ? new CloneSource(source.ClusterNamespace ?? ns, source.ClusterName!, source.RepoName, RestoreTarget.FromOptions(source.Options ?? []).Target ?? RestoreTarget.Latest)
+                : null);
+    }
+
+    /// <summary>
+    /// Every repository keeps two full backups unless the spec says otherwise (pgBackRest would
+    /// otherwise keep all of them, and warn on every backup).
+    /// </summary>
+    private static BackupPlan PlanBackups(PgBackRestSpec spec)
+    {
+        var repos = spec.Repos!.Select(r => new RepoPlan(
+            r.Name!,
+            int.Parse(r.Name!["repo".Length..], System.Globalization.CultureInfo.InvariantCulture),
+            r.Path,
+            new[] { ("full", r.Schedules?.Full), ("diff", r.Schedules?.Differential), ("incr", r.Schedules?.Incremental) }
+                .Where(s => s.Item2 is not null)
+                .Select(s => new ScheduledBackupPlan(s.Item1, s.Item2!))
+                .ToList())).ToList();
+        var global = new SortedDictionary<string, string>(spec.Global ?? [], StringComparer.Ordinal);
+        foreach (var repo in repos)
+        {
+            global.TryAdd($"repo{repo.Index}-retention-full", "2");
+        }
+
+        var manualType = spec.Manual?.Options?.LastOrDefault(o => o.StartsWith("--type=", StringComparison.Ordinal))?["--type=".Length..] ?? "full";
+        return new BackupPlan(repos, global, spec.Manual?.RepoName ?? repos[0].Name, manualType);
     }
 }

@@ -19,7 +19,6 @@ public class ClusterManifestInvalidTests
     private const string HbaMethods = "trust, reject, scram-sha-256, md5, password, gss, sspi, ident, peer, ldap, radius, cert, pam, bsd";
     private const string Label = "lowercase letters, digits and '-', starting and ending with a letter or digit";
     private const string Parameters = "spec.patroni.dynamicConfiguration.postgresql.parameters";
-    private const string Backups = "hippo.yaml:6:3: warning: spec.backups: accepted, but this release of the local runtime does not run pgBackRest yet; no backups will be taken";
 
     public static TheoryData<string, string, string[]> Invalid => new()
     {
@@ -109,7 +108,7 @@ public class ClusterManifestInvalidTests
         {
             "unknown spec field without a suggestion lists the allowed fields",
             Spec("  storage: 10Gi\n"),
-            ["hippo.yaml:6:3: spec.storage: unknown field \"storage\"; the fields allowed here are: postgresVersion, image, imagePullSecrets, imagePullPolicy, port, instances, patroni, users, backups, proxy, monitoring, customTLS, customTLSSecret, shutdown, metadata"]
+            ["hippo.yaml:6:3: spec.storage: unknown field \"storage\"; the fields allowed here are: postgresVersion, image, imagePullSecrets, imagePullPolicy, port, instances, patroni, users, backups, dataSource, proxy, monitoring, customTLS, customTLSSecret, shutdown, metadata"]
         },
         {
             "unknown password field without a suggestion lists the allowed fields",
@@ -422,7 +421,6 @@ public class ClusterManifestInvalidTests
             Spec("  backups:\n    pgbackrest:\n      repos:\n        - name: repo9\n"),
             [
                 "hippo.yaml:9:17: spec.backups.pgbackrest.repos[0].name: \"repo9\" is not a repository name; use repo1, repo2, repo3 or repo4",
-                Backups,
             ]
         },
         {
@@ -430,8 +428,27 @@ public class ClusterManifestInvalidTests
             Spec("  backups:\n    pgbackrest:\n      repos:\n        - name: repo1\n        - name: repo1\n"),
             [
                 "hippo.yaml:10:17: spec.backups.pgbackrest.repos[1].name: \"repo1\" is listed twice; give each repository its own name",
-                Backups,
             ]
+        },
+        {
+            "a relative repository path",
+            Spec("  backups:\n    pgbackrest:\n      repos:\n        - name: repo1\n          path: backups/repo1\n"),
+            ["hippo.yaml:10:17: spec.backups.pgbackrest.repos[0].path: \"backups/repo1\" is not an absolute path; write the whole path, e.g. /var/backups/tusk/repo1"]
+        },
+        {
+            "manual backups into an undeclared repository",
+            Spec("  backups:\n    pgbackrest:\n      repos:\n        - name: repo1\n      manual:\n        repoName: repo2\n"),
+            ["hippo.yaml:11:19: spec.backups.pgbackrest.manual.repoName: \"repo2\" is not declared in spec.backups.pgbackrest.repos; use one of repo1"]
+        },
+        {
+            "a clone of itself",
+            Spec("  dataSource:\n    postgresCluster:\n      clusterName: hippo\n"),
+            ["hippo.yaml:8:20: spec.dataSource.postgresCluster.clusterName: a cluster cannot be cloned from itself; to go back in time use `tusk restore`"]
+        },
+        {
+            "a clone with a restore option Tusk sets itself",
+            Spec("  dataSource:\n    postgresCluster:\n      clusterName: zebra\n      options: [\"--pg1-path=/tmp/x\"]\n"),
+            ["hippo.yaml:9:16: spec.dataSource.postgresCluster.options: \"--pg1-path=/tmp/x\" is not a restore option Tusk passes on; use --type=, --target=, --set=, --target-exclusive or --target-timeline= (Tusk sets the paths, the repository and --target-action=promote)"]
         },
     };
 

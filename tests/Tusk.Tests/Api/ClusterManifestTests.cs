@@ -64,7 +64,6 @@ public class ClusterManifestTests
                 "hippo.yaml:10:7: warning: spec.instances[0].dataVolumeClaimSpec: used on Kubernetes only; the local runtime ignores it because the local runtime keeps data under the Tusk state directory",
                 "hippo.yaml:18:14: warning: spec.backups.pgbackrest.image: used on Kubernetes only; the local runtime ignores it because the local runtime runs the installed pgbackrest",
                 "hippo.yaml:21:9: warning: spec.backups.pgbackrest.repos[0].volume: used on Kubernetes only; the local runtime ignores it because the local runtime keeps repositories on disk under the state directory",
-                "hippo.yaml:16:3: warning: spec.backups: accepted, but this release of the local runtime does not run pgBackRest yet; no backups will be taken",
             ],
             warnings);
     }

@@ -22,6 +22,10 @@ public static class ClusterValidator
         ValidateParameters(spec.Patroni!.DynamicConfiguration!.Postgresql!, spec.PostgresVersion!.Value, host, problems);
         ValidateUsers(spec.Users!, problems);
         ValidateBackups(spec.Backups, problems);
+        if (spec.DataSource?.PostgresCluster is { } source)
+        {
+            ValidateDataSource(source, cluster.Metadata, problems);
+        }
         if (spec.Proxy?.PgBouncer is { } pgBouncer)
         {
             ValidatePgBouncer(pgBouncer, spec.Port!.Value, host, problems);
@@ -235,23 +239,92 @@ public static class ClusterValidator
 
     private static void ValidateBackups(BackupsSpec? backups, List<Problem> problems)
     {
+        const string at = "spec.backups.pgbackrest";
         var repos = backups?.Pgbackrest?.Repos ?? [];
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < repos.Count; i++)
         {
+            var path = $"{at}.repos[{i}]";
             var name = repos[i].Name;
             if (name is null)
             {
-                problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", "a repository needs a name; use repo1, repo2, repo3 or repo4"));
+                problems.Add(new Problem($"{path}.name", "a repository needs a name; use repo1, repo2, repo3 or repo4"));
             }
             else if (name is not ("repo1" or "repo2" or "repo3" or "repo4"))
             {
-                problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", $"\"{name}\" is not a repository name; use repo1, repo2, repo3 or repo4"));
+                problems.Add(new Problem($"{path}.name", $"\"{name}\" is not a repository name; use repo1, repo2, repo3 or repo4"));
             }
             else if (!names.Add(name))
             {
-                problems.Add(new Problem($"spec.backups.pgbackrest.repos[{i}].name", $"\"{name}\" is listed twice; give each repository its own name"));
+                problems.Add(new Problem($"{path}.name", $"\"{name}\" is listed twice; give each repository its own name"));
             }
+
+            if (repos[i].Path is { } directory && !System.IO.Path.IsPathFullyQualified(directory))
+            {
+                problems.Add(new Problem($"{path}.path", $"\"{directory}\" is not an absolute path; write the whole path, e.g. /var/backups/tusk/{name ?? "repo1"}"));
+            }
+
+            var schedules = repos[i].Schedules;
+            foreach (var (field, cron) in new[] { ("full", schedules?.Full), ("differential", schedules?.Differential), ("incremental", schedules?.Incremental) })
+            {
+                if (cron is not null && Planning.Backups.BackupSchedule.Problem(cron) is { } problem)
+                {
+                    problems.Add(new Problem($"{path}.schedules.{field}", problem));
+                }
+            }
+        }
+
+        if (backups?.Pgbackrest is not { } pgbackrest)
+        {
+            return;
+        }
+
+        if (repos.Count == 0)
+        {
+            problems.Add(new Problem($"{at}.repos", "at least one repository is needed, e.g. repos: [{name: repo1}]"));
+        }
+
+        var declared = names.Select(n => n[^1] - '0').ToList();
+        foreach (var (option, value) in pgbackrest.Global ?? [])
+        {
+            if ((PgBackRestOptions.Problem(option, declared) ?? PgBackRestOptions.ValueProblem(option, value)) is { } problem)
+            {
+                problems.Add(new Problem($"{at}.global.{option}", problem));
+            }
+        }
+
+        if (pgbackrest.Manual is { } manual)
+        {
+            if (manual.RepoName is { } repo && !names.Contains(repo))
+            {
+                problems.Add(new Problem($"{at}.manual.repoName", $"\"{repo}\" is not declared in {at}.repos; use one of {string.Join(", ", names)}"));
+            }
+
+            foreach (var option in manual.Options ?? [])
+            {
+                if (option is not ("--type=full" or "--type=diff" or "--type=incr"))
+                {
+                    problems.Add(new Problem($"{at}.manual.options", $"\"{option}\" is not supported; use --type=full, --type=diff or --type=incr (other options belong in {at}.global)"));
+                }
+            }
+        }
+    }
+
+    private static void ValidateDataSource(PostgresClusterDataSource source, ObjectMeta metadata, List<Problem> problems)
+    {
+        const string at = "spec.dataSource.postgresCluster";
+        if (string.IsNullOrEmpty(source.ClusterName))
+        {
+            problems.Add(new Problem($"{at}.clusterName", "name the cluster to clone, e.g. clusterName: hippo"));
+        }
+        else if (source.ClusterName == metadata.Name && (source.ClusterNamespace ?? metadata.Namespace) == metadata.Namespace)
+        {
+            problems.Add(new Problem($"{at}.clusterName", "a cluster cannot be cloned from itself; to go back in time use `tusk restore`"));
+        }
+
+        if (Planning.Backups.RestoreTarget.FromOptions(source.Options ?? []).Problem is { } problem)
+        {
+            problems.Add(new Problem($"{at}.options", problem));
         }
     }
 

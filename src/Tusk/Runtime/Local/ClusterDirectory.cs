@@ -21,6 +21,10 @@ public sealed class ClusterDirectory(string path)
     public string PgBouncerPid => System.IO.Path.Combine(PgBouncer, "pgbouncer.pid");
     public string PgBouncerTls => System.IO.Path.Combine(PgBouncer, "tls");
 
+    public string Backups => System.IO.Path.Combine(Path, "backups");
+
+    /// <summary>Where a repository lives unless the spec gives it a path.</summary>
+    public string Repo(string name) => System.IO.Path.Combine(Backups, name);
     public string Member(string name) => System.IO.Path.Combine(Members, name);
     public string UserSecret(string user) => System.IO.Path.Combine(Secrets, $"user-{user}");
 }

@@ -1,3 +1,6 @@
+using Tusk.Api;
+using Tusk.Runtime.Local.Backups;
+
 namespace Tusk.Runtime.Local;
 
 /// <summary>
@@ -15,4 +18,15 @@ public sealed class ClusterState
     public string? AppliedMonitorHash { get; set; }
     public bool Bootstrapped { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>The repositories (hash) the stanza was last created for; null: stanza-create is due.</summary>
+    public string? StanzaHash { get; set; }
+
+    /// <summary>The last slot each schedule ran for, by "repoN/type", so a missed slot runs once after downtime.</summary>
+    public Dictionary<string, DateTimeOffset> ScheduleSlots { get; set; } = [];
+    public BackupJob? LastBackupJob { get; set; }
+
+    /// <summary>A restore or clone in progress: until the restored primary leads, members bootstrap from the repository.</summary>
+    public PendingRestore? Restore { get; set; }
+    public RestoreStatus? LastRestore { get; set; }
 }

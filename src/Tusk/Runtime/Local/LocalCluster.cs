@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using Tusk.Api;
 using Tusk.Planning;
+using Tusk.Runtime.Local.Backups;
 using Tusk.Runtime.Local.Clients;
 using Tusk.Runtime.Local.Processes;
 using Tusk.Security;
@@ -15,7 +16,7 @@ namespace Tusk.Runtime.Local;
 /// (prepare files, fence, supervise Patroni, the exporters, HAProxy and PgBouncer, observe,
 /// configure, create users and the pooler's and exporters' roles, write status); each returns a sentence when it acted, and the cycle's outcome is those sentences.
 /// </summary>
-public sealed class LocalCluster
+public sealed partial class LocalCluster
 {
     private readonly TuskHome _home;
     private readonly ServiceAccount _account;
@@ -37,6 +38,7 @@ public sealed class LocalCluster
     private List<LocalMember> _members = [];
     private List<CertificateStatus> _certificates = [];
     private readonly CertificateStore _certificateStore;
+    private readonly LocalBackups _backups;
 
     public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock, CertificatePolicy certificatePolicy)
     {
@@ -49,6 +51,7 @@ public sealed class LocalCluster
         Status = File.Exists(Directory.Status) ? Json.Deserialize<ClusterStatus>(File.ReadAllText(Directory.Status)) : null;
         Cluster = cluster;
         Plan = ClusterPlanner.Plan(cluster);
+        _backups = new LocalBackups(Directory, State, account, new CommandRunner(account), clock);
     }
 
     public PostgresCluster Cluster { get; private set; }
@@ -164,7 +167,12 @@ public sealed class LocalCluster
                 changed.Add(member.Name);
             }
 
-            var config = PatroniConfigBuilder.Build(Plan, member, _secrets, _etcd.ClientPort, _account.UserName, CaFile(member));
+            if (State.Restore is not null && !System.IO.Directory.Exists(member.DataDirectory))
+            {
+                _account.Directory(member.DataDirectory); // pgBackRest restores only into a directory that exists
+            }
+
+            var config = PatroniConfigBuilder.Build(Plan, member, _secrets, _etcd.ClientPort, _account.UserName, CaFile(member), State.Restore?.Target);
             // JSON is YAML too, and quotes every string: Patroni's YAML 1.1 reader would turn a bare `off` into false.
             if (_account.WriteIfChanged(member.PatroniConfig, System.Text.Json.JsonSerializer.Serialize(config, Json.Options), Modes.PrivateFile))
             {
@@ -184,6 +192,12 @@ public sealed class LocalCluster
         }
 
         _members = members;
+        _backups.Prepare(Plan, members);
+        if (State.Restore is { } restore)
+        {
+            _backups.PrepareRestore(Plan.Backups?.Global ?? new Dictionary<string, string>(), members, restore);
+        }
+
         _account.Directory(Directory.Haproxy);
         if (_account.WriteIfChanged(Directory.HaproxyConfig, HaproxyConfigBuilder.Build(Plan.Name, Plan.Port, members, Directory.HaproxySocket), Modes.PublicFile) && _haproxy is not null)
         {
@@ -308,6 +322,7 @@ public sealed class LocalCluster
         var writable = false;
         var usersApplied = false;
         string? diagnosis = null;
+        string? archiveError = null;
         if (leader is not null)
         {
             State.Bootstrapped = true;
@@ -333,6 +348,7 @@ public sealed class LocalCluster
                     await EnsurePgBouncerAuthAsync(connection, leaderMember, outcomes, cancel);
                     await NudgeLeaderAsync(client, leaderMember, members!, streaming, outcomes, cancel);
                     await RebuildStuckReplicasAsync(client, members!, streaming, outcomes, cancel);
+                    archiveError = await ObserveBackupsAsync(leaderMember, connection, outcomes, cancel);
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
@@ -341,13 +357,17 @@ public sealed class LocalCluster
             }
 
             writable = await EndpointWritableAsync(leaderMember, cancel);
+            if (writable && State.Restore is { } restore)
+            {
+                FinishRestore(restore, leader, outcomes);
+            }
         }
         else if (_members.Count > 0)
         {
             diagnosis = _members.Select(m => LogDiagnosis.Explain(Tail(m.PatroniLog), Plan.PostgresVersion)).FirstOrDefault(d => d is not null);
         }
 
-        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis);
+        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError);
     }
 
     /// <summary>
@@ -655,6 +675,8 @@ public sealed class LocalCluster
     private void SetStatus(ClusterStatus status)
     {
         status.Certificates = _certificates;
+        status.Backups = Plan.Backups is { } backups ? _backups.Status(backups) : null;
+        status.Restore = State.LastRestore;
         State.CreatedAt ??= _clock.GetUtcNow();
         status.CreatedAt = State.CreatedAt;
         Status = status;

@@ -18,5 +18,10 @@ public sealed record LocalMember(MemberPlan Plan, int PostgresPort, int RestPort
     public string ExporterPidFile => Path.Combine(Directory, "exporter.pid");
     public string ExporterPasswordFile => Path.Combine(Directory, "exporter.pass");
     public string ExporterWebConfig => Path.Combine(Directory, "exporter-web.yml");
+    public string PgBackRestConfig => Path.Combine(Directory, "pgbackrest.conf");
+    public string PgBackRestRestoreConfig => Path.Combine(Directory, "pgbackrest-restore.conf");
+
+    /// <summary>pgBackRest's spool (asynchronous archiving), log and lock directories.</summary>
+    public string PgBackRestDirectory => Path.Combine(Directory, "pgbackrest");
     public string? MetricsUrl => ExporterPort is { } port ? $"http://127.0.0.1:{port}/metrics" : null;
 }

@@ -1,4 +1,6 @@
 using Tusk.Planning;
+using Tusk.Planning.Backups;
+using Tusk.Runtime.Local.Backups;
 
 namespace Tusk.Runtime.Local;
 
@@ -11,9 +13,10 @@ public static class PatroniConfigBuilder
 {
     public const string Namespace = "/tusk/";
     public const string RestUser = "tusk";
+    public const string RestoreMethod = "pgbackrest";
 
     public static Dictionary<string, object> Build(
-        ClusterPlan plan, LocalMember member, ClusterSecrets secrets, int etcdPort, string serviceOsUser, string caFile)
+        ClusterPlan plan, LocalMember member, ClusterSecrets secrets, int etcdPort, string serviceOsUser, string caFile, RestoreTarget? restore = null)
     {
         var tls = new Dictionary<string, object>
         {
@@ -33,18 +36,7 @@ public static class PatroniConfigBuilder
                 ["authentication"] = new Dictionary<string, object> { ["username"] = RestUser, ["password"] = secrets.RestApi },
             },
             ["etcd3"] = new Dictionary<string, object> { ["hosts"] = $"127.0.0.1:{etcdPort}" },
-            ["bootstrap"] = new Dictionary<string, object>
-            {
-                ["dcs"] = DynamicConfiguration(plan),
-                ["initdb"] = new object[]
-                {
-                    new Dictionary<string, object> { ["encoding"] = "UTF8" },
-                    new Dictionary<string, object> { ["locale"] = "C.UTF-8" },
-                    "data-checksums",
-                    new Dictionary<string, object> { ["auth-local"] = "peer" },
-                    new Dictionary<string, object> { ["auth-host"] = "scram-sha-256" },
-                },
-            },
+            ["bootstrap"] = Bootstrap(plan, member, restore),
             ["postgresql"] = new Dictionary<string, object>
             {
                 ["listen"] = $"127.0.0.1:{member.PostgresPort}",
@@ -69,6 +61,9 @@ public static class PatroniConfigBuilder
                     ["ssl_key_file"] = Path.Combine(member.TlsDirectory, "server.key"),
                     ["ssl_ca_file"] = caFile,
                     ["cluster_name"] = member.Name,
+                    // Always on, so turning backups on later needs no restart; without backups every segment is "archived" by true.
+                    ["archive_mode"] = "on",
+                    ["archive_command"] = plan.Backups is null ? "/bin/true" : PgBackRestConfigBuilder.ArchiveCommand(member),
                 },
                 ["pg_hba"] = PgHbaPlanner.Plan(plan, ["127.0.0.1/32", "::1/128"]).ToArray(),
                 ["pg_ident"] = PgHbaPlanner.Ident(serviceOsUser).ToArray(),
@@ -82,6 +77,41 @@ public static class PatroniConfigBuilder
                 ["nosync"] = false,
             },
         };
+    }
+
+    /// <summary>
+    /// initdb for a new cluster; for a restore or a clone, Patroni's custom bootstrap runs
+    /// pgBackRest restore instead, waits for recovery to reach the target and promote, then
+    /// sets this cluster's own passwords for its superuser, replication and rewind roles.
+    /// Whichever member wins the race to initialize restores; the others copy it.
+    /// </summary>
+    private static Dictionary<string, object> Bootstrap(ClusterPlan plan, LocalMember member, RestoreTarget? restore)
+    {
+        var bootstrap = new Dictionary<string, object>
+        {
+            ["dcs"] = DynamicConfiguration(plan),
+            ["initdb"] = new object[]
+            {
+                new Dictionary<string, object> { ["encoding"] = "UTF8" },
+                new Dictionary<string, object> { ["locale"] = "C.UTF-8" },
+                "data-checksums",
+                new Dictionary<string, object> { ["auth-local"] = "peer" },
+                new Dictionary<string, object> { ["auth-host"] = "scram-sha-256" },
+            },
+        };
+        if (restore is not null)
+        {
+            bootstrap["method"] = RestoreMethod;
+            bootstrap[RestoreMethod] = new Dictionary<string, object>
+            {
+                ["command"] = PgBackRestConfigBuilder.RestoreCommand(member, restore),
+                ["no_params"] = true,
+                // pgBackRest writes the recovery settings (restore_command, the target); Patroni removes them after promotion.
+                ["keep_existing_recovery_conf"] = true,
+            };
+        }
+
+        return bootstrap;
     }
 
     /// <summary>The cluster-wide settings Patroni keeps in the DCS; Tusk PATCHes /config when they change.</summary>

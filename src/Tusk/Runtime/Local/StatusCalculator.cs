@@ -44,7 +44,12 @@ public static class StatusCalculator
         string phase;
         string reason;
         string message;
-        if (ready)
+        if (ready && seen.ArchiveError is { } archiveError)
+        {
+            // Serving, but a restore could not reach anything after the last archived segment.
+            (phase, reason, message) = (ClusterPhases.Degraded, "ArchivingFailed", $"WAL archiving fails, so backups cannot restore recent changes: {archiveError}");
+        }
+        else if (ready)
         {
             (phase, reason, message) = (ClusterPhases.Ready, "AllInstancesStreaming", $"{leader!.Name} is the primary and {streaming} of {replicas.Count} replicas stream from it");
         }
@@ -81,7 +86,7 @@ public static class StatusCalculator
             Instances = instances,
             Primary = leader?.Name,
             Endpoints = EndpointsOf(plan),
-            LastError = ready ? null : seen.Diagnosis ?? previous?.LastError,
+            LastError = ready ? seen.ArchiveError : seen.Diagnosis ?? previous?.LastError,
             UpdatedAt = now,
         };
     }

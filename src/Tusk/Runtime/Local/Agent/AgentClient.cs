@@ -135,9 +135,33 @@ public sealed class AgentClient : IDisposable
     public Task<ActionResponse> ShutdownAsync(bool stopClusters, CancellationToken cancel) =>
         SendAsync(HttpMethod.Post, $"/v1/shutdown?stopClusters={(stopClusters ? "true" : "false")}", cancel);
 
-    private async Task<ActionResponse> SendAsync(HttpMethod method, string path, CancellationToken cancel)
+    public Task<ActionResponse> BackupAsync(string ns, string name, BackupRequest backup, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Post, $"/v1/clusters/{ns}/{name}/backups", cancel, backup);
+
+    public Task<ActionResponse> RestoreAsync(string ns, string name, RestoreRequest restore, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Post, $"/v1/clusters/{ns}/{name}/restore", cancel, restore);
+
+    /// <summary>Every backup of a cluster, or the agent's reason why not.</summary>
+    public async Task<(List<BackupRecord>? Backups, string Message)> ListBackupsAsync(string ns, string name, CancellationToken cancel)
+    {
+        using var response = await _http.GetAsync($"/v1/clusters/{ns}/{name}/backups", cancel);
+        if (response.IsSuccessStatusCode)
+        {
+            return (await response.Content.ReadFromJsonAsync<List<BackupRecord>>(Json.Options, cancel), "");
+        }
+
+        var error = await response.Content.ReadFromJsonAsync<ActionResponse>(Json.Options, cancel);
+        return (null, error?.Message ?? $"the agent answered {(int)response.StatusCode}");
+    }
+
+    private async Task<ActionResponse> SendAsync(HttpMethod method, string path, CancellationToken cancel, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json.Options);
+        }
+
         using var response = await _http.SendAsync(request, cancel);
         return await response.Content.ReadFromJsonAsync<ActionResponse>(Json.Options, cancel)
             ?? new ActionResponse(false, $"the agent answered {(int)response.StatusCode} with no message");

@@ -70,6 +70,15 @@ public static class AgentHost
             Reply(await agent.SwitchoverAsync(ns, name, to, c)));
         app.MapPost("/v1/clusters/{ns}/{name}/failover", async (string ns, string name, string to, CancellationToken c) =>
             Reply(await agent.FailoverAsync(ns, name, to, c)));
+        app.MapPost("/v1/clusters/{ns}/{name}/backups", (string ns, string name, BackupRequest request) =>
+            Reply(agent.Backup(ns, name, request)));
+        app.MapGet("/v1/clusters/{ns}/{name}/backups", async (string ns, string name, CancellationToken c) =>
+        {
+            var (backups, message) = await agent.ListBackupsAsync(ns, name, c);
+            return backups is null ? Results.BadRequest(new ActionResponse(false, message)) : Results.Ok(backups);
+        });
+        app.MapPost("/v1/clusters/{ns}/{name}/restore", async (string ns, string name, RestoreRequest request, CancellationToken c) =>
+            Reply(await agent.RestoreAsync(ns, name, request, c)));
         app.MapPost("/v1/shutdown", async (bool? stopClusters, CancellationToken c) =>
             Reply(await agent.ShutdownAsync(stopClusters == true, c)));
 

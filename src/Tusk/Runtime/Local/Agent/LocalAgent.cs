@@ -140,6 +140,11 @@ public sealed partial class LocalAgent : IAsyncDisposable
                 }
             }
 
+            foreach (var c in checkedClusters.Where(c => !c.Errors.Any() && !_clusters.ContainsKey(c.Cluster.Key)))
+            {
+                errors.AddRange(await CloneProblemsAsync(c.Cluster, request.File, cancel));
+            }
+
             var warnings = checkedClusters.SelectMany(c => c.Warnings).Select(p => p.ToString()).ToList();
             if (errors.Count > 0)
             {
@@ -181,8 +186,52 @@ public sealed partial class LocalAgent : IAsyncDisposable
 
         Directory.CreateDirectory(directory.Path);
         Security.SecretFile.WriteAllTextAtomic(directory.Manifest, json, Modes.PublicFile);
-        _clusters[cluster.Key] = NewCluster(cluster);
+        var created = _clusters[cluster.Key] = NewCluster(cluster);
+        if (created.Plan.CloneFrom is { } clone && _clusters.TryGetValue($"{clone.Namespace}/{clone.Cluster}", out var source))
+        {
+            created.BeginClone(source.RepoPath(clone.Repo)!);
+        }
+
         return "created";
+    }
+
+    /// <summary>
+    /// A new clone needs its source here, with the repository it names holding a backup; and
+    /// no repository of any cluster may be shared (a clone must never archive into its source's).
+    /// </summary>
+    private async Task<List<string>> CloneProblemsAsync(PostgresCluster cluster, string file, CancellationToken cancel)
+    {
+        var problems = new List<string>();
+        var plan = Planning.ClusterPlanner.Plan(cluster);
+        var taken = _clusters.Values.SelectMany(c => c.Plan.Backups?.Repos.Select(r => (Cluster: c.Cluster.Key, Path: c.RepoPath(r.Name))) ?? []).ToList();
+        foreach (var repo in plan.Backups?.Repos.Where(r => r.Path is not null) ?? [])
+        {
+            if (taken.FirstOrDefault(t => t.Path == repo.Path) is { Cluster: not null } owner)
+            {
+                problems.Add($"{file}: spec.backups.pgbackrest.repos: {repo.Name}'s path {repo.Path} is a repository of cluster {owner.Cluster}; give this cluster a directory of its own");
+            }
+        }
+
+        if (plan.CloneFrom is not { } clone)
+        {
+            return problems;
+        }
+
+        const string at = "spec.dataSource.postgresCluster";
+        if (!_clusters.TryGetValue($"{clone.Namespace}/{clone.Cluster}", out var source))
+        {
+            problems.Add($"{file}: {at}.clusterName: there is no cluster {clone.Namespace}/{clone.Cluster} to clone; `tusk get clusters` lists them");
+        }
+        else if (source.RepoPath(clone.Repo) is null)
+        {
+            problems.Add($"{file}: {at}.repoName: cluster {clone.Cluster} has no repository {clone.Repo ?? "at all"}; clone from one it declares in spec.backups.pgbackrest.repos");
+        }
+        else if (await source.ListBackupsAsync(cancel) is var (backups, message) && !(backups?.Any(b => b.Repo == (clone.Repo ?? source.Plan.Backups!.Repos[0].Name)) ?? false))
+        {
+            problems.Add($"{file}: {at}: cluster {clone.Cluster} has no backup to clone from yet{(backups is null ? $" ({message})" : "")}; take one with `tusk backup {clone.Cluster} --wait`");
+        }
+
+        return problems;
     }
 
     private LocalCluster NewCluster(PostgresCluster cluster) => new(cluster, _home, _account, _launcher, Etcd, _http, _clock, _certificatePolicy);
@@ -250,6 +299,59 @@ public sealed partial class LocalAgent : IAsyncDisposable
         Wake();
         return new ActionResponse(ok, message);
     }
+
+    /// <summary>Starts a backup; the answer carries the job's id, which status.backups.lastJob names when it ends.</summary>
+    public ActionResponse Backup(string ns, string name, BackupRequest request)
+    {
+        if (!_clusters.TryGetValue($"{ns}/{name}", out var cluster))
+        {
+            return NotFound(ns, name);
+        }
+
+        var (ok, message, id) = cluster.StartBackup(request.Repo, request.Type);
+        Wake();
+        return new ActionResponse(ok, message, id);
+    }
+
+    public async Task<(IReadOnlyList<BackupRecord>? Backups, string Message)> ListBackupsAsync(string ns, string name, CancellationToken cancel) =>
+        _clusters.TryGetValue($"{ns}/{name}", out var cluster)
+            ? await cluster.ListBackupsAsync(cancel)
+            : (null, NotFound(ns, name).Message);
+
+    /// <summary>Restores a cluster in place. Under the gate: no reconcile cycle may restart what the restore stops.</summary>
+    public async Task<ActionResponse> RestoreAsync(string ns, string name, RestoreRequest request, CancellationToken cancel)
+    {
+        var (target, problem) = Planning.Backups.RestoreTarget.FromOptions(request.Options);
+        if (target is null)
+        {
+            return new ActionResponse(false, problem!);
+        }
+
+        await _gate.WaitAsync(cancel);
+        try
+        {
+            if (!_clusters.TryGetValue($"{ns}/{name}", out var cluster))
+            {
+                return NotFound(ns, name);
+            }
+
+            var outcomes = new List<string>();
+            var (ok, message) = await cluster.RestoreAsync(target, request.Repo, request.Yes, outcomes, cancel);
+            foreach (var outcome in outcomes)
+            {
+                LogOutcome(_log, cluster.Cluster.Key, outcome);
+            }
+
+            Wake();
+            return new ActionResponse(ok, message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static ActionResponse NotFound(string ns, string name) => new(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them");
 
     /// <summary>Stops the agent. With stopClusters, every cluster's processes and etcd stop too (data is kept).</summary>
     public async Task<ActionResponse> ShutdownAsync(bool stopClusters, CancellationToken cancel)

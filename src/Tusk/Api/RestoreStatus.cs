@@ -1,0 +1,10 @@
+namespace Tusk.Api;
+
+/// <summary>The last in-place restore or clone: its target, Running/Succeeded/Failed, and when.</summary>
+public sealed record RestoreStatus(
+    string Target,
+    string Phase,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? CompletedAt = null,
+    string? Message = null,
+    int? Timeline = null);

@@ -1,0 +1,268 @@
+using System.Globalization;
+using Npgsql;
+using Tusk.Api;
+using Tusk.Planning;
+using Tusk.Planning.Backups;
+using Tusk.Runtime.Local.Processes;
+
+namespace Tusk.Runtime.Local.Backups;
+
+/// <summary>
+/// pgBackRest for one local cluster: configuration files, the stanza, archiving's health,
+/// scheduled and manual backups (one at a time, in the background, from the primary), and
+/// what `pgbackrest info` says. Every command runs as the service account.
+/// </summary>
+public sealed class LocalBackups(ClusterDirectory directory, ClusterState state, ServiceAccount account, CommandRunner runner, TimeProvider clock)
+{
+    private static readonly TimeSpan ArchiveCheckInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan InfoInterval = TimeSpan.FromMinutes(1);
+    private readonly Lock _lock = new();
+    private BackupJob? _running;
+    private Task? _job;
+    private string? _archiveError;
+    private DateTimeOffset _archiveCheckedAt;
+    private string? _infoJson;
+    private DateTimeOffset _infoAt;
+    private bool _infoStale = true;
+
+    /// <summary>Each repository's directory: the spec's path, else backups/repoN in the cluster's directory.</summary>
+    public string RepoPath(RepoPlan repo) => repo.Path ?? directory.Repo(repo.Name);
+
+    public BackupJob? Running
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _running;
+            }
+        }
+    }
+
+    /// <summary>Directories and each member's pgbackrest.conf (and the restore's, while one is pending).</summary>
+    public void Prepare(ClusterPlan plan, IReadOnlyList<LocalMember> members)
+    {
+        if (plan.Backups is not { } backups)
+        {
+            return;
+        }
+
+        foreach (var repo in backups.Repos)
+        {
+            if (repo.Path is null)
+            {
+                account.Directory(directory.Backups);
+            }
+
+            account.Directory(RepoPath(repo));
+        }
+
+        foreach (var member in members)
+        {
+            account.Directory(member.PgBackRestDirectory);
+            account.WriteIfChanged(member.PgBackRestConfig, PgBackRestConfigBuilder.Build(backups.Global, backups.Repos.Select(r => (r.Index, RepoPath(r))), member), Modes.PrivateFile);
+        }
+    }
+
+    /// <summary>The configuration a restore reads from: only the repository it restores from, as repo1.</summary>
+    public void PrepareRestore(IReadOnlyDictionary<string, string> global, IReadOnlyList<LocalMember> members, PendingRestore restore)
+    {
+        foreach (var member in members)
+        {
+            account.Directory(member.PgBackRestDirectory);
+            account.WriteIfChanged(member.PgBackRestRestoreConfig, PgBackRestConfigBuilder.Build(global.Where(g => !g.Key.StartsWith("repo", StringComparison.Ordinal)).ToDictionary(), [(1, restore.RepoPath)], member), Modes.PrivateFile);
+        }
+    }
+
+    /// <summary>
+    /// Creates the stanza once the primary runs (again when repositories are added), then
+    /// switches WAL: archiving failed until now, and PostgreSQL would otherwise wait out its
+    /// 60-second back-off before trying again.
+    /// </summary>
+    public async Task EnsureStanzaAsync(BackupPlan backups, LocalMember leader, NpgsqlConnection connection, List<string> outcomes, CancellationToken cancel)
+    {
+        var hash = string.Join(",", backups.Repos.Select(RepoPath));
+        if (state.StanzaHash == hash)
+        {
+            return;
+        }
+
+        var result = await PgBackRestAsync(leader.PgBackRestConfig, ["stanza-create"], cancel);
+        if (!result.Ok)
+        {
+            outcomes.Add($"could not create the pgBackRest stanza: {result.LastWords}");
+            return;
+        }
+
+        state.StanzaHash = hash;
+        _infoStale = true;
+        await using (var command = new NpgsqlCommand("SELECT pg_switch_wal()", connection))
+        {
+            await command.ExecuteNonQueryAsync(cancel);
+        }
+
+        outcomes.Add($"created the pgBackRest stanza in {string.Join(", ", backups.Repos.Select(r => r.Name))}; WAL archiving starts");
+    }
+
+    /// <summary>
+    /// Whether the primary archives: pg_stat_archiver says when the last segment failed and
+    /// when the last one succeeded; pgBackRest's own message comes from the error file its
+    /// asynchronous archive-push leaves in the spool. Checked every two seconds at most.
+    /// </summary>
+    public async Task<string?> ArchiveErrorAsync(LocalMember leader, NpgsqlConnection connection, CancellationToken cancel)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _archiveCheckedAt < ArchiveCheckInterval)
+        {
+            return _archiveError;
+        }
+
+        _archiveCheckedAt = now;
+        await using var command = new NpgsqlCommand(
+            "SELECT last_failed_wal, last_failed_time > coalesce(last_archived_time, '-infinity') FROM pg_stat_archiver", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancel);
+        await reader.ReadAsync(cancel);
+        var failing = !reader.IsDBNull(1) && reader.GetBoolean(1);
+        var wal = reader.IsDBNull(0) ? null : reader.GetString(0);
+        _archiveError = failing ? SpoolError(leader) ?? $"archiving WAL segment {wal} failed; see {leader.PatroniLog}" : null;
+        return _archiveError;
+    }
+
+    /// <summary>pgBackRest's message from the newest *.error file in the member's outgoing spool.</summary>
+    private static string? SpoolError(LocalMember member)
+    {
+        var spool = Path.Combine(member.PgBackRestDirectory, "spool", "archive", BackupPlan.Stanza, "out");
+        var newest = System.IO.Directory.Exists(spool)
+            ? new DirectoryInfo(spool).EnumerateFiles("*.error").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()
+            : null;
+        if (newest is null)
+        {
+            return null;
+        }
+
+        // The file holds pgBackRest's error code on the first line, then its message and hints.
+        var lines = File.ReadAllLines(newest.FullName).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("HINT:", StringComparison.Ordinal)).ToList();
+        return lines.Count switch
+        {
+            0 => null,
+            1 => lines[0],
+            _ => $"[{lines[0]}] {string.Join(" ", lines.Skip(1).Take(2))}",
+        };
+    }
+
+    /// <summary>Starts the backups whose schedule is due; a slot seen for the first time only sets the baseline.</summary>
+    public void RunSchedules(BackupPlan backups, LocalMember leader, List<string> outcomes)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var repo in backups.Repos)
+        {
+            foreach (var schedule in repo.Schedules)
+            {
+                var key = $"{repo.Name}/{schedule.Type}";
+                if (!state.ScheduleSlots.TryGetValue(key, out var last))
+                {
+                    state.ScheduleSlots[key] = BackupSchedule.LatestSlot(schedule.Cron, now) ?? now;
+                    continue;
+                }
+
+                if (BackupSchedule.Due(schedule.Cron, last, now) is { } slot && Start(leader, repo, schedule.Type, $"scheduled ({schedule.Cron})", out var message))
+                {
+                    state.ScheduleSlots[key] = slot;
+                    outcomes.Add(message);
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts a backup in the background; false (with the reason) when one is already running.</summary>
+    public bool Start(LocalMember leader, RepoPlan repo, string type, string reason, out string message)
+    {
+        lock (_lock)
+        {
+            if (_running is { } running)
+            {
+                message = $"a {running.Type} backup to {running.Repo} is already running (started {running.StartedAt:HH:mm:ss} UTC); wait for it to finish";
+                return false;
+            }
+
+            var id = clock.GetUtcNow().ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+            var job = _running = new BackupJob(id, repo.Name, type, reason, clock.GetUtcNow());
+            _job = Task.Run(async () =>
+            {
+                CommandResult result;
+                try
+                {
+                    result = await PgBackRestAsync(leader.PgBackRestConfig, [$"--repo={repo.Index}", $"--type={type}", "backup"], CancellationToken.None);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    result = new CommandResult(-1, "", e.Message);
+                }
+
+                lock (_lock)
+                {
+                    state.LastBackupJob = job with
+                    {
+                        FinishedAt = clock.GetUtcNow(),
+                        Succeeded = result.Ok,
+                        Message = result.Ok
+                            ? $"{type} backup to {repo.Name} completed" + (result.Error.Trim().Length > 0 ? $" ({result.Error.Trim().Split('\n')[0]})" : "")
+                            : $"{type} backup to {repo.Name} failed: {result.LastWords}",
+                    };
+                    _running = null;
+                    _infoStale = true;
+                }
+            });
+            message = $"started a {type} backup to {repo.Name} from {leader.Name} ({reason}), job {id}";
+            return true;
+        }
+    }
+
+    /// <summary>Waits for the running backup, if any (before the cluster's processes stop).</summary>
+    public Task WaitAsync() => _job ?? Task.CompletedTask;
+
+    /// <summary>`pgbackrest info` as JSON, run again after each backup and once a minute.</summary>
+    public async Task<string?> InfoAsync(LocalMember member, CancellationToken cancel, bool fresh = false)
+    {
+        var now = clock.GetUtcNow();
+        if (!fresh && !_infoStale && _infoJson is not null && now - _infoAt < InfoInterval)
+        {
+            return _infoJson;
+        }
+
+        var result = await PgBackRestAsync(member.PgBackRestConfig, ["--output=json", "info"], cancel);
+        if (result.Ok)
+        {
+            (_infoJson, _infoAt, _infoStale) = (result.Output, now, false);
+        }
+
+        return _infoJson;
+    }
+
+    public BackupsStatus Status(BackupPlan backups)
+    {
+        var now = clock.GetUtcNow();
+        var records = _infoJson is null ? [] : PgBackRestInfo.Backups(_infoJson);
+        var health = _infoJson is null ? new Dictionary<string, (bool, string)>() : PgBackRestInfo.Repos(_infoJson);
+        BackupRef? Last(string repo, string type) => records.Where(b => b.Repo == repo && b.Type == type).OrderBy(b => b.StoppedAt).Select(b => new BackupRef(b.Label, b.StoppedAt)).LastOrDefault();
+        return new BackupsStatus
+        {
+            Repos = [.. backups.Repos.Select(r =>
+            {
+                var (ok, message) = health.TryGetValue(r.Name, out var h) ? h : (false, state.StanzaHash is null ? "stanza not created yet (waiting for the primary)" : "not read yet");
+                var next = r.Schedules
+                    .Select(s => BackupSchedule.Next(s.Cron, now) is { } at ? new ScheduledBackup(s.Type, at) : null)
+                    .OfType<ScheduledBackup>()
+                    .OrderBy(s => s.At)
+                    .FirstOrDefault();
+                return new RepoStatus(r.Name, ok, message, Last(r.Name, "full"), Last(r.Name, "diff"), Last(r.Name, "incr"), next);
+            })],
+            Running = Running,
+            LastJob = state.LastBackupJob,
+            ArchiveError = _archiveError,
+        };
+    }
+
+    private Task<CommandResult> PgBackRestAsync(string config, IEnumerable<string> arguments, CancellationToken cancel) =>
+        runner.RunAsync("/usr/bin/pgbackrest", new[] { $"--config={config}", $"--stanza={BackupPlan.Stanza}" }.Concat(arguments), cancel);
+}

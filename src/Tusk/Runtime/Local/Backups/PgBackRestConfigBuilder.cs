@@ -1,0 +1,75 @@
+using System.Text;
+using Tusk.Planning.Backups;
+
+namespace Tusk.Runtime.Local.Backups;
+
+/// <summary>
+/// pgbackrest.conf for one member, passed to every pgBackRest command with --config. Pure.
+/// pgBackRest reaches PostgreSQL only through the member's private Unix socket, as the
+/// superuser mapped from the service account (peer). Archiving is asynchronous with a spool
+/// per member; the console stays at warn because archive-push writes to PostgreSQL's log.
+/// </summary>
+public static class PgBackRestConfigBuilder
+{
+    /// <summary>Tusk's defaults, each overridable in spec.backups.pgbackrest.global. start-fast: a backup begins at once instead of after a spread checkpoint.</summary>
+    private static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["start-fast"] = "y",
+        ["log-level-file"] = "info",
+        ["compress-type"] = "gz",
+    };
+
+    /// <param name="repoPaths">Each repository's index and directory.</param>
+    public static string Build(IReadOnlyDictionary<string, string> global, IEnumerable<(int Index, string Path)> repoPaths, LocalMember member)
+    {
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (index, path) in repoPaths)
+        {
+            options[$"repo{index}-path"] = path;
+        }
+
+        foreach (var (key, value) in Defaults.Concat(global))
+        {
+            options[key] = value;
+        }
+
+        options["archive-async"] = "y";
+        options["spool-path"] = Path.Combine(member.PgBackRestDirectory, "spool");
+        options["lock-path"] = Path.Combine(member.PgBackRestDirectory, "lock");
+        options["log-path"] = Path.Combine(member.PgBackRestDirectory, "log");
+        options["log-level-console"] = "warn";
+
+        var text = new StringBuilder("[global]\n");
+        foreach (var (key, value) in options)
+        {
+            text.Append(key).Append('=').Append(value).Append('\n');
+        }
+
+        text.Append('[').Append(BackupPlan.Stanza).Append("]\n")
+            .Append("pg1-path=").Append(member.DataDirectory).Append('\n')
+            .Append("pg1-socket-path=").Append(member.SocketDirectory).Append('\n')
+            .Append("pg1-port=").Append(member.PostgresPort).Append('\n')
+            .Append("pg1-user=").Append(Planning.ClusterPlan.Superuser).Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>The member's archive_command. Patroni also runs it itself, without a shell, before pg_rewind: hence one literal --pg1-path per member.</summary>
+    public static string ArchiveCommand(LocalMember member) =>
+        $"pgbackrest --config={member.PgBackRestConfig} --stanza={BackupPlan.Stanza} --pg1-path={member.DataDirectory} archive-push %p";
+
+    /// <summary>
+    /// The command Patroni runs as its custom bootstrap method to restore a member's data
+    /// directory from a repository (this cluster's, or the source's for a clone). Patroni splits
+    /// it like a shell would, so arguments with spaces are quoted.
+    /// </summary>
+    /// <remarks>--target-action is refused with --type=default: recovery then ends, and promotes, at the end of the archive.</remarks>
+    public static string RestoreCommand(LocalMember member, RestoreTarget target) =>
+        string.Join(' ', new[] { "pgbackrest", $"--config={member.PgBackRestRestoreConfig}", $"--stanza={BackupPlan.Stanza}", $"--pg1-path={member.DataDirectory}" }
+            .Concat(target.Options)
+            .Concat(target.Options.Contains("--type=default") ? [] : ["--target-action=promote"])
+            .Append("restore")
+            .Select(Quote));
+
+    private static string Quote(string word) =>
+        word.All(c => char.IsAsciiLetterOrDigit(c) || "-_=./:+%".Contains(c)) ? word : "'" + word.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
+}

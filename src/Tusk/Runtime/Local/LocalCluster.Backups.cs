@@ -1,0 +1,232 @@
+using System.Globalization;
+using Npgsql;
+using Tusk.Api;
+using Tusk.Planning;
+using Tusk.Planning.Backups;
+using Tusk.Runtime.Local.Backups;
+using Tusk.Runtime.Local.Clients;
+
+namespace Tusk.Runtime.Local;
+
+/// <summary>The cluster's backups, restores and clones (pgBackRest); the rest of its life is in LocalCluster.cs.</summary>
+public sealed partial class LocalCluster
+{
+    /// <summary>On the primary, once per cycle: the stanza, archiving's health, due schedules, and a fresh `info` now and then.</summary>
+    private async Task<string?> ObserveBackupsAsync(LocalMember leader, NpgsqlConnection connection, List<string> outcomes, CancellationToken cancel)
+    {
+        if (Plan.Backups is not { } backups || State.Restore is not null)
+        {
+            return null;
+        }
+
+        await _backups.EnsureStanzaAsync(backups, leader, connection, outcomes, cancel);
+        if (State.StanzaHash is null)
+        {
+            return null;
+        }
+
+        var archiveError = await _backups.ArchiveErrorAsync(leader, connection, cancel);
+        _backups.RunSchedules(backups, leader, outcomes);
+        await _backups.InfoAsync(leader, cancel);
+        return archiveError;
+    }
+
+    /// <summary>Starts a backup now (`tusk backup`): from the primary, to the given repository (default: spec.backups.pgbackrest.manual's, else the first).</summary>
+    public (bool Ok, string Message, string? JobId) StartBackup(string? repoName, string? type)
+    {
+        if (Plan.Backups is not { } backups)
+        {
+            return (false, $"{Plan.Name} has no backup repository; add spec.backups.pgbackrest.repos (e.g. [{{name: repo1}}]) and apply", null);
+        }
+
+        var repo = backups.Repo(repoName ?? backups.ManualRepo);
+        if (repo is null)
+        {
+            return (false, $"\"{repoName}\" is not a repository of {Plan.Name}; it has {string.Join(", ", backups.Repos.Select(r => r.Name))}", null);
+        }
+
+        type ??= backups.ManualType;
+        if (type is not ("full" or "diff" or "incr"))
+        {
+            return (false, $"\"{type}\" is not a backup type; use full, diff or incr", null);
+        }
+
+        var leader = _members.FirstOrDefault(m => m.Name == Status?.Primary);
+        if (leader is null || State.StanzaHash is null || State.Restore is not null)
+        {
+            return (false, $"{Plan.Name} cannot take a backup yet: {(State.Restore is not null ? "a restore is in progress" : leader is null ? "it has no primary" : "its pgBackRest stanza is not created yet")}; wait until `tusk describe cluster {Plan.Name}` shows it Ready", null);
+        }
+
+        var ok = _backups.Start(leader, repo, type, "manual", out var message);
+        return (ok, message, ok ? _backups.Running?.Id : null);
+    }
+
+    /// <summary>Every backup in every repository (`tusk get backups`).</summary>
+    public async Task<(IReadOnlyList<BackupRecord>? Backups, string Message)> ListBackupsAsync(CancellationToken cancel)
+    {
+        if (Plan.Backups is null)
+        {
+            return (null, $"{Plan.Name} has no backup repository; add spec.backups.pgbackrest.repos and apply");
+        }
+
+        var member = _members.FirstOrDefault(m => m.Name == Status?.Primary) ?? _members.FirstOrDefault();
+        var json = member is null ? null : await _backups.InfoAsync(member, cancel, fresh: true);
+        return json is null
+            ? (null, $"pgBackRest could not read the repositories of {Plan.Name}; see {member?.PatroniLog}")
+            : ([.. PgBackRestInfo.Backups(json).OrderBy(b => b.StartedAt)], "");
+    }
+
+    /// <summary>The repository directory of a repoN, for a clone reading this cluster's backups.</summary>
+    public string? RepoPath(string? repoName) =>
+        Plan.Backups is { } backups && backups.Repo(repoName ?? backups.Repos[0].Name) is { } repo ? _backups.RepoPath(repo) : null;
+
+    /// <summary>
+    /// A new cluster made from <paramref name="repoPath"/> (another cluster's repository): its
+    /// members bootstrap by restoring, then run with this cluster's own ports, certificates,
+    /// passwords and repository.
+    /// </summary>
+    public void BeginClone(string repoPath)
+    {
+        if (State.Bootstrapped || State.Restore is not null || Plan.CloneFrom is not { } clone)
+        {
+            return;
+        }
+
+        var now = _clock.GetUtcNow();
+        State.Restore = new PendingRestore(repoPath, clone.Target, now, []);
+        State.LastRestore = new RestoreStatus($"clone of {clone.Namespace}/{clone.Cluster} to {clone.Target.Description}", "Running", now);
+        SaveState();
+    }
+
+    /// <summary>
+    /// Restore in place: make sure the newest WAL is archived, stop every process, forget the
+    /// cluster in etcd, set the data directories aside, and let Patroni bootstrap the cluster
+    /// again from the repository up to the target; the replicas are then copied from the
+    /// restored primary. The timeline moves forward. Refused without <paramref name="confirmed"/>:
+    /// every change after the target is discarded.
+    /// </summary>
+    public async Task<(bool Ok, string Message)> RestoreAsync(RestoreTarget target, string? repoName, bool confirmed, List<string> outcomes, CancellationToken cancel)
+    {
+        if (Plan.Backups is not { } backups)
+        {
+            return (false, $"{Plan.Name} has no backup repository to restore from; add spec.backups.pgbackrest.repos");
+        }
+
+        var repo = backups.Repo(repoName ?? backups.ManualRepo);
+        if (repo is null)
+        {
+            return (false, $"\"{repoName}\" is not a repository of {Plan.Name}; it has {string.Join(", ", backups.Repos.Select(r => r.Name))}");
+        }
+
+        if (State.Restore is not null || _backups.Running is not null)
+        {
+            return (false, State.Restore is not null ? "a restore is already in progress" : "a backup is running; wait for it to finish (`tusk describe cluster` shows it)");
+        }
+
+        var (records, message) = await ListBackupsAsync(cancel);
+        var usable = records?.Where(b => b.Repo == repo.Name).ToList() ?? [];
+        if (records is null || usable.Count == 0)
+        {
+            return (false, records is null ? message : $"{repo.Name} holds no backup of {Plan.Name} yet; take one with `tusk backup {Plan.Name} --wait`");
+        }
+
+        if (target.Options.Contains("--type=time") && RestoreTarget.TryParseTime(target.Options.First(o => o.StartsWith("--target=", StringComparison.Ordinal))["--target=".Length..], out var time) && usable.Min(b => b.StoppedAt) > time)
+        {
+            return (false, $"the oldest backup in {repo.Name} ended at {usable.Min(b => b.StoppedAt):yyyy-MM-dd HH:mm:ss} UTC; a restore can only reach times after that");
+        }
+
+        var members = _members.Count;
+        if (!confirmed)
+        {
+            return (false, $"restoring {Plan.Name} to {target.Description} stops it, discards every change made after that on all {members} members, and moves the timeline forward; run again with --yes to do it");
+        }
+
+        await ArchiveLatestWalAsync(outcomes, cancel);
+        await StopProcessesAsync(outcomes);
+        await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
+
+        var now = _clock.GetUtcNow();
+        var stamp = now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var aside = new List<string>();
+        foreach (var member in _members.Where(m => System.IO.Directory.Exists(m.DataDirectory)))
+        {
+            var path = $"{member.DataDirectory}.before-restore-{stamp}";
+            System.IO.Directory.Move(member.DataDirectory, path);
+            aside.Add(path);
+        }
+
+        State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside);
+        State.LastRestore = new RestoreStatus(target.Description, "Running", now);
+        // The restored database is as it was at the target: users, roles and the stanza are checked again.
+        (State.Bootstrapped, State.AppliedUsersHash, State.AppliedDynamicConfigHash, State.AppliedDynamicConfig) = (false, null, null, null);
+        (State.AppliedPgBouncerAuthHash, State.AppliedMonitorHash, State.StanzaHash) = (null, null, null);
+        SaveState();
+        _patroniDownSince.Clear();
+        _stuckSince.Clear();
+        _prepared = false;
+        var text = $"restoring {Plan.Name} from {repo.Name} to {target.Description}; the replicas are rebuilt from the restored primary";
+        outcomes.Add(text);
+        return (true, text);
+    }
+
+    /// <summary>Switches WAL on the primary and waits (up to 30 s) until that segment is in the repository, so a restore can reach the last moment before it.</summary>
+    private async Task ArchiveLatestWalAsync(List<string> outcomes, CancellationToken cancel)
+    {
+        var leader = _members.FirstOrDefault(m => m.Name == Status?.Primary);
+        if (leader is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leader.PostgresPort, ClusterPlan.Superuser, _secrets!.Superuser, CaFile(leader)), cancel);
+            await using var switchWal = new NpgsqlCommand("SELECT pg_walfile_name(pg_switch_wal())", connection);
+            var segment = (string)(await switchWal.ExecuteScalarAsync(cancel))!;
+            var deadline = _clock.GetUtcNow() + TimeSpan.FromSeconds(30);
+            while (_clock.GetUtcNow() < deadline)
+            {
+                await using var archived = new NpgsqlCommand("SELECT coalesce(last_archived_wal, '') >= $1 FROM pg_stat_archiver", connection);
+                archived.Parameters.AddWithValue(segment);
+                if (await archived.ExecuteScalarAsync(cancel) is true)
+                {
+                    return;
+                }
+
+                await Task.Delay(100, cancel);
+            }
+
+            outcomes.Add($"WAL segment {segment} was not archived within 30 s; the restore can reach only what the repository holds");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            outcomes.Add($"could not switch WAL before restoring ({e.Message}); the restore can reach only what the repository holds");
+        }
+    }
+
+    /// <summary>The restored primary leads and takes writes: the set-aside directories go, and the members' configuration returns to initdb.</summary>
+    private void FinishRestore(PendingRestore restore, PatroniMember leader, List<string> outcomes)
+    {
+        foreach (var path in restore.SetAside.Where(System.IO.Directory.Exists))
+        {
+            System.IO.Directory.Delete(path, recursive: true);
+        }
+
+        State.Restore = null;
+        State.LastRestore = (State.LastRestore ?? new RestoreStatus(restore.Target.Description, "Running", restore.StartedAt)) with
+        {
+            Phase = "Succeeded",
+            CompletedAt = _clock.GetUtcNow(),
+            Message = $"{leader.Name} runs on timeline {leader.Timeline}",
+            Timeline = leader.Timeline,
+        };
+        foreach (var member in _members)
+        {
+            File.Delete(member.PgBackRestRestoreConfig);
+        }
+
+        _prepared = false;
+        SaveState();
+        outcomes.Add($"restored {Plan.Name} to {restore.Target.Description}: {leader.Name} leads on timeline {leader.Timeline}");
+    }
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Runtime.Versioning;
+using Tusk.Api;
+
+namespace Tusk.Tests.Runtime.Local.EndToEnd;
+
+/// <summary>pgBackRest end to end with real processes: archiving, backups, point-in-time restore in place, clones, retention, schedules and archive failures.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class BackupRestoreTests
+{
+    private static string WithBackups(string manifest, string repo = "", string global = "") => manifest + $"""
+
+          backups:
+            pgbackrest:
+              repos:
+                - name: repo1{repo}{global}
+        """;
+
+    [Fact]
+    public async Task Restore_to_a_time_keeps_what_came_before_it_and_a_clone_at_that_time_matches_without_touching_the_source_repository()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("vault", WithBackups(TuskSandbox.Manifest("vault", port, replicas: 3))), "--wait", "--timeout", "150s");
+        await using (var connection = await sandbox.ConnectAsync("vault", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE t (batch text); INSERT INTO t VALUES ('A')");
+        }
+
+        await WaitForStanzaAsync(sandbox, "vault");
+        var backup = await sandbox.RunOkAsync("backup", "vault", "--wait");
+        Assert.Contains("full backup to repo1 completed", backup.Out, StringComparison.Ordinal);
+
+        DateTimeOffset target;
+        await using (var connection = await sandbox.ConnectAsync("vault", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "INSERT INTO t VALUES ('B')");
+            await Task.Delay(1000);
+            target = (DateTimeOffset)(await TuskSandbox.ScalarAsync(connection, "SELECT now()"))!;
+            await Task.Delay(1000);
+            await TuskSandbox.ScalarAsync(connection, "INSERT INTO t VALUES ('C')");
+        }
+
+        var time = target.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00";
+
+        // Without --yes nothing happens: C is still there and no restore began.
+        var refused = await sandbox.RunAsync("restore", "vault", "--to-time", time);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--yes", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(["A", "B", "C"], await BatchesAsync(sandbox, "vault", port));
+        Assert.Null((await sandbox.ClusterAsync("vault")).Status!.Restore);
+
+        // A clone at T: A and B, not C; its own passwords and repository.
+        var sourceRepo = Path.Combine(sandbox.ClusterPath("vault"), "backups", "repo1");
+        var clonePort = TuskSandbox.FreePortPair();
+        await sandbox.RunOkAsync("create", "cluster", "copy", "--from", "vault", "--to-time", time, "--port", clonePort.ToString(CultureInfo.InvariantCulture), "--replicas", "2", "--file", Path.Combine(sandbox.Home, "copy.yaml"), "--wait", "--timeout", "180s");
+        Assert.Equal(["A", "B"], await BatchesAsync(sandbox, "copy", clonePort));
+        Assert.NotEqual(sandbox.Secret("vault", "user-app"), sandbox.Secret("copy", "user-app"));
+        var copy = await sandbox.ClusterAsync("copy");
+        Assert.Equal("Succeeded", copy.Status!.Restore!.Phase);
+        Assert.All(copy.Status.Instances, i => Assert.True(i.Role == "leader" || i.State == "streaming", $"{i.Name} is {i.State}"));
+
+        // The clone promoted to timeline 2 and archives it into its own repository, never into the source's.
+        await using (var connection = await sandbox.ConnectAsync("copy", clonePort, superuser: true))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_clone AS SELECT 1; SELECT pg_switch_wal()");
+        }
+
+        var cloneRepo = Path.Combine(sandbox.ClusterPath("copy"), "backups", "repo1");
+        await sandbox.WaitUntilAsync("the clone archives timeline 2 into its own repository", TimeSpan.FromSeconds(90), () =>
+            Task.FromResult(Directory.Exists(cloneRepo) && Directory.EnumerateFiles(cloneRepo, "00000002*", SearchOption.AllDirectories).Any()));
+        Assert.Empty(Directory.EnumerateFiles(sourceRepo, "00000002*", SearchOption.AllDirectories));
+
+        // In place: back to T on every member, on a new timeline.
+        var restore = await sandbox.RunAsync("restore", "vault", "--to-time", time, "--yes", "--wait", "--timeout", "180s");
+        Assert.True(restore.ExitCode == 0, restore + sandbox.AgentLog());
+        Assert.Equal(["A", "B"], await BatchesAsync(sandbox, "vault", port));
+        var vault = await sandbox.ClusterAsync("vault");
+        Assert.Equal("Succeeded", vault.Status!.Restore!.Phase);
+        Assert.Equal(3, vault.Status.Instances.Count);
+        Assert.All(vault.Status.Instances, i => Assert.True(i.Role == "leader" || i.State == "streaming", $"{i.Name} is {i.State}"));
+        Assert.All(vault.Status.Instances, i => Assert.True(i.Timeline > 1, $"{i.Name} is on timeline {i.Timeline}"));
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("vault"), "members"), "data.before-restore-*", SearchOption.AllDirectories));
+
+        // The restored cluster takes writes and backups again.
+        await using (var connection = await sandbox.ConnectAsync("vault", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "INSERT INTO t VALUES ('D')");
+        }
+
+        await WaitForStanzaAsync(sandbox, "vault");
+        await sandbox.RunOkAsync("backup", "vault", "--type", "incr", "--wait");
+    }
+
+    [Fact]
+    public async Task An_incremental_follows_a_full_and_retention_expires_the_oldest_full()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var manifest = WithBackups(TuskSandbox.Manifest("kept", port, replicas: 1), global: "\n      global:\n        repo1-retention-full: \"1\"");
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("kept", manifest), "--wait", "--timeout", "150s");
+        await WaitForStanzaAsync(sandbox, "kept");
+
+        await sandbox.RunOkAsync("backup", "kept", "--wait");
+        await sandbox.RunOkAsync("backup", "kept", "--type", "incr", "--wait");
+        var first = await BackupsAsync(sandbox, "kept");
+        Assert.Equal(["full", "incr"], first.Select(b => b.Type));
+        Assert.StartsWith(first[0].Label + "_", first[1].Label, StringComparison.Ordinal);
+
+        var table = (await sandbox.RunOkAsync("get", "backups", "kept")).Out;
+        Assert.Contains("LABEL", table, StringComparison.Ordinal);
+        Assert.Contains(first[1].Label, table, StringComparison.Ordinal);
+
+        await sandbox.RunOkAsync("backup", "kept", "--type", "full", "--wait");
+        var after = await BackupsAsync(sandbox, "kept");
+        var only = Assert.Single(after);
+        Assert.Equal("full", only.Type);
+        Assert.DoesNotContain(after, b => b.Label == first[0].Label);
+
+        var status = (await sandbox.ClusterAsync("kept")).Status!.Backups!;
+        Assert.Equal(only.Label, Assert.Single(status.Repos).LastFull!.Label);
+        Assert.True(status.LastJob!.Succeeded);
+    }
+
+    [Fact]
+    public async Task A_per_minute_schedule_takes_exactly_one_backup_per_slot()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var manifest = WithBackups(TuskSandbox.Manifest("ticking", port, replicas: 1), repo: "\n          schedules:\n            full: \"* * * * *\"", global: "\n      global:\n        repo1-retention-full: \"10\"");
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("ticking", manifest), "--wait", "--timeout", "150s");
+        var next = Assert.Single((await sandbox.ClusterAsync("ticking")).Status!.Backups!.Repos).NextScheduled;
+        Assert.Equal("full", next!.Type);
+
+        // Wait for two slots to pass after the first one the agent sees, then count.
+        await sandbox.WaitUntilAsync("a scheduled backup has run", TimeSpan.FromSeconds(150), async () =>
+            (await sandbox.ClusterAsync("ticking")).Status!.Backups!.LastJob is { Reason: var reason, Succeeded: true } && reason.StartsWith("scheduled", StringComparison.Ordinal));
+        var firstSlot = (await sandbox.ClusterAsync("ticking")).Status!.Backups!.LastJob!.StartedAt;
+        var until = new DateTimeOffset(firstSlot.Year, firstSlot.Month, firstSlot.Day, firstSlot.Hour, firstSlot.Minute, 0, TimeSpan.Zero).AddMinutes(2).AddSeconds(20);
+        await Task.Delay(until - DateTimeOffset.UtcNow);
+
+        var backups = await BackupsAsync(sandbox, "ticking");
+        var perMinute = backups.GroupBy(b => b.StartedAt.ToString("HH:mm", CultureInfo.InvariantCulture)).ToList();
+        Assert.All(perMinute, g => Assert.Single(g));
+        Assert.InRange(backups.Count, 2, 3);
+    }
+
+    [Fact]
+    public async Task An_unwritable_repository_makes_the_cluster_Degraded_with_pgBackRests_reason_until_it_is_fixed()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var repo = Path.Combine(sandbox.Home, "external-repo");
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("fragile", WithBackups(TuskSandbox.Manifest("fragile", port, replicas: 1), repo: $"\n          path: {repo}")), "--wait", "--timeout", "150s");
+        await WaitForStanzaAsync(sandbox, "fragile");
+
+        File.SetUnixFileMode(repo, UnixFileMode.None);
+        try
+        {
+            await using (var connection = await sandbox.ConnectAsync("fragile", port, superuser: true))
+            {
+                await TuskSandbox.ScalarAsync(connection, "CREATE TABLE x AS SELECT 1; SELECT pg_switch_wal()");
+            }
+
+            await sandbox.WaitUntilAsync("the cluster is Degraded because archiving fails", TimeSpan.FromSeconds(60), async () =>
+                (await sandbox.ClusterAsync("fragile")).Status is { Phase: ClusterPhases.Degraded, Backups.ArchiveError: not null });
+            var status = (await sandbox.ClusterAsync("fragile")).Status!;
+            Assert.Contains("Permission denied", status.Backups!.ArchiveError, StringComparison.Ordinal);
+            Assert.Contains(status.Conditions, c => c.Type == "Degraded" && c.Status == "True" && c.Reason == "ArchivingFailed");
+        }
+        finally
+        {
+            File.SetUnixFileMode(repo, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        // PostgreSQL retries a failing archive after 60 s, or at once when a segment is switched.
+        await using (var connection = await sandbox.ConnectAsync("fragile", port, superuser: true))
+        {
+            await TuskSandbox.ScalarAsync(connection, "INSERT INTO x VALUES (2); SELECT pg_switch_wal()");
+        }
+
+        await sandbox.WaitUntilAsync("archiving recovers and the cluster is Ready again", TimeSpan.FromSeconds(90), async () =>
+            (await sandbox.ClusterAsync("fragile")).Status is { Phase: ClusterPhases.Ready, Backups.ArchiveError: null });
+    }
+
+    private static async Task WaitForStanzaAsync(TuskSandbox sandbox, string cluster) =>
+        await sandbox.WaitUntilAsync($"{cluster}'s stanza is created", TimeSpan.FromSeconds(60), async () =>
+            (await sandbox.ClusterAsync(cluster)).Status?.Backups?.Repos is [{ Message: not "stanza not created yet (waiting for the primary)" }, ..]);
+
+    private static async Task<List<BackupRecord>> BackupsAsync(TuskSandbox sandbox, string cluster) =>
+        Json.Deserialize<List<BackupRecord>>((await sandbox.RunOkAsync("get", "backups", cluster, "-o", "json")).Out)!;
+
+    private static async Task<List<string>> BatchesAsync(TuskSandbox sandbox, string cluster, int port)
+    {
+        await using var connection = await sandbox.ConnectAsync(cluster, port);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT batch FROM t ORDER BY batch", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var batches = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            batches.Add(reader.GetString(0));
+        }
+
+        return batches;
+    }
+}
