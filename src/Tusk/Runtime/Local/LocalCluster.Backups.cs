@@ -169,8 +169,8 @@ public sealed partial class LocalCluster
         return (true, text);
     }
 
-    /// <summary>Switches WAL on the primary and waits (up to 30 s) until that segment is in the repository, so a restore can reach the last moment before it.</summary>
-    private async Task ArchiveLatestWalAsync(List<string> outcomes, CancellationToken cancel)
+    /// <summary>Switches WAL on the primary and waits (up to 30 s) until that segment is in the repository, so a restore or a clone can reach the last moment before it.</summary>
+    public async Task ArchiveLatestWalAsync(List<string> outcomes, CancellationToken cancel)
     {
         var leader = _members.FirstOrDefault(m => m.Name == Status?.Primary);
         if (leader is null)

@@ -365,6 +365,10 @@ public sealed partial class LocalCluster
         else if (_members.Count > 0)
         {
             diagnosis = _members.Select(m => LogDiagnosis.Explain(Tail(m.PatroniLog), Plan.PostgresVersion)).FirstOrDefault(d => d is not null);
+            if (diagnosis is not null && State.Restore is not null && State.LastRestore is { Phase: "Running" } running)
+            {
+                State.LastRestore = running with { Phase = "Failed", Message = diagnosis };
+            }
         }
 
         return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError);

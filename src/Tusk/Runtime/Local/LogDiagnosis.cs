@@ -28,6 +28,16 @@ public static partial class LogDiagnosis
             return $"PostgreSQL refused a parameter: {parameter.Groups[1].Value.Trim()}. Fix it in spec.patroni.dynamicConfiguration.postgresql.parameters and apply again.";
         }
 
+        if (logTail.Contains("recovery ended before configured recovery target was reached", StringComparison.Ordinal))
+        {
+            return "the restore cannot reach its target: the repository's WAL ends before it. Restore to an earlier time (`tusk get backups` shows each backup's WAL range), and check that archiving works (status.backups.archiveError).";
+        }
+
+        if (logTail.Contains("unable to find backup set with stop time less than", StringComparison.Ordinal))
+        {
+            return "the restore target lies before the oldest backup in the repository; choose a later time (`tusk get backups` lists the backups).";
+        }
+
         return null;
     }
 

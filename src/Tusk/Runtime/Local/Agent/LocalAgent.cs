@@ -154,7 +154,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
             var applied = new List<AppliedCluster>();
             foreach (var cluster in checkedClusters.Select(c => c.Cluster))
             {
-                var result = request.DryRun ? "valid" : Store(cluster);
+                var result = request.DryRun ? "valid" : await StoreAsync(cluster, cancel);
                 var generation = _clusters.TryGetValue(cluster.Key, out var stored) ? stored.State.Generation : 0;
                 applied.Add(new AppliedCluster(cluster.Metadata.Namespace!, cluster.Metadata.Name!, result, generation));
             }
@@ -168,7 +168,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         }
     }
 
-    private string Store(PostgresCluster cluster)
+    private async Task<string> StoreAsync(PostgresCluster cluster, CancellationToken cancel)
     {
         var json = Json.Serialize(cluster);
         var directory = new ClusterDirectory(_home.ClusterDirectory(cluster.Metadata.Namespace!, cluster.Metadata.Name!));
@@ -189,6 +189,10 @@ public sealed partial class LocalAgent : IAsyncDisposable
         var created = _clusters[cluster.Key] = NewCluster(cluster);
         if (created.Plan.CloneFrom is { } clone && _clusters.TryGetValue($"{clone.Namespace}/{clone.Cluster}", out var source))
         {
+            // The source's newest WAL goes to its repository first, so the clone can reach "now".
+            var outcomes = new List<string>();
+            await source.ArchiveLatestWalAsync(outcomes, cancel);
+            outcomes.ForEach(o => LogOutcome(_log, source.Cluster.Key, o));
             created.BeginClone(source.RepoPath(clone.Repo)!);
         }
 

@@ -59,7 +59,7 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
 
         foreach (var member in members)
         {
-            account.Directory(member.PgBackRestDirectory);
+            CreateWorkDirectories(member);
             account.WriteIfChanged(member.PgBackRestConfig, PgBackRestConfigBuilder.Build(backups.Global, backups.Repos.Select(r => (r.Index, RepoPath(r))), member), Modes.PrivateFile);
         }
     }
@@ -69,8 +69,18 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
     {
         foreach (var member in members)
         {
-            account.Directory(member.PgBackRestDirectory);
+            CreateWorkDirectories(member);
             account.WriteIfChanged(member.PgBackRestRestoreConfig, PgBackRestConfigBuilder.Build(global.Where(g => !g.Key.StartsWith("repo", StringComparison.Ordinal)).ToDictionary(), [(1, restore.RepoPath)], member), Modes.PrivateFile);
+        }
+    }
+
+    /// <summary>pgBackRest writes no log file into a directory that does not exist (and says so on every command).</summary>
+    private void CreateWorkDirectories(LocalMember member)
+    {
+        account.Directory(member.PgBackRestDirectory);
+        foreach (var name in new[] { "spool", "lock", "log" })
+        {
+            account.Directory(Path.Combine(member.PgBackRestDirectory, name));
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class BackupRestoreTests
         {
             await TuskSandbox.ScalarAsync(connection, "INSERT INTO t VALUES ('B')");
             await Task.Delay(1000);
-            target = (DateTimeOffset)(await TuskSandbox.ScalarAsync(connection, "SELECT now()"))!;
+            target = new DateTimeOffset((DateTime)(await TuskSandbox.ScalarAsync(connection, "SELECT now()"))!, TimeSpan.Zero);
             await Task.Delay(1000);
             await TuskSandbox.ScalarAsync(connection, "INSERT INTO t VALUES ('C')");
         }
