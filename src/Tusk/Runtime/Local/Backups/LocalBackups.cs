@@ -156,7 +156,7 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
         {
             0 => null,
             1 => lines[0],
-            _ => $"[{lines[0]}] {string.Join(" ", lines.Skip(1).Take(2))}",
+            _ => $"[{lines[0]}] {string.Join(" ", lines.Skip(1))}",
         };
     }
 
