@@ -441,6 +441,19 @@ public class ClusterManifestInvalidTests
             ["hippo.yaml:11:19: spec.backups.pgbackrest.manual.repoName: \"repo2\" is not declared in spec.backups.pgbackrest.repos; use one of repo1"]
         },
         {
+            "a schedule with four fields",
+            Spec("  backups:\n    pgbackrest:\n      repos:\n        - name: repo1\n          schedules:\n            full: \"0 1 * *\"\n"),
+            ["hippo.yaml:11:19: spec.backups.pgbackrest.repos[0].schedules.full: \"0 1 * *\" is not a cron schedule: it needs five fields (minute hour day-of-month month day-of-week), e.g. \"0 1 * * 0\" for Sundays at 01:00 UTC"]
+        },
+        {
+            "a misspelt global option and one Tusk manages",
+            Spec("  backups:\n    pgbackrest:\n      repos:\n        - name: repo1\n      global:\n        repo1-retention-ful: \"2\"\n        spool-path: /tmp\n"),
+            [
+                "hippo.yaml:11:30: spec.backups.pgbackrest.global.repo1-retention-ful: repo1-retention-ful is not a pgBackRest 2.45 option; did you mean repo1-retention-full?",
+                "hippo.yaml:12:21: spec.backups.pgbackrest.global.spool-path: spool-path is managed by Tusk: Tusk keeps each member's spool, lock and log files under its state directory",
+            ]
+        },
+        {
             "a clone of itself",
             Spec("  dataSource:\n    postgresCluster:\n      clusterName: hippo\n"),
             ["hippo.yaml:8:20: spec.dataSource.postgresCluster.clusterName: a cluster cannot be cloned from itself; to go back in time use `tusk restore`"]

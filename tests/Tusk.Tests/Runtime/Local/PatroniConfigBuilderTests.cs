@@ -197,4 +197,29 @@ public class PatroniConfigBuilderTests
             Assert.Equal(member.PatroniConfig, spec.Identity);
         }
     }
+
+    [Fact]
+    public void Without_backups_every_segment_is_archived_by_true_so_turning_backups_on_needs_no_restart()
+    {
+        var (_, _, config) = Build();
+
+        Assert.Equal("on", Text(config, "postgresql.parameters.archive_mode"));
+        Assert.Equal("/bin/true", Text(config, "postgresql.parameters.archive_command"));
+        Assert.False(At(config, "bootstrap").TryGetProperty("method", out _));
+    }
+
+    [Fact]
+    public void With_backups_the_member_archives_through_pgBackRest_and_a_pending_restore_bootstraps_from_the_repository()
+    {
+        var plan = Plan(Yaml + "  backups:\n    pgbackrest:\n      repos:\n        - name: repo1\n");
+        var member = Members(plan)[0];
+        var target = Tusk.Planning.Backups.RestoreTarget.ToBackup("20261130-140814F");
+        var config = JsonDocument.Parse(JsonSerializer.Serialize(PatroniConfigBuilder.Build(plan, member, Secrets, EtcdPort, "postgres", Ca, target))).RootElement;
+
+        Assert.StartsWith("pgbackrest --config=", Text(config, "postgresql.parameters.archive_command"), StringComparison.Ordinal);
+        Assert.Equal("pgbackrest", Text(config, "bootstrap.method"));
+        Assert.Contains("--set=20261130-140814F --type=immediate --target-action=promote restore", Text(config, "bootstrap.pgbackrest.command"), StringComparison.Ordinal);
+        Assert.True(At(config, "bootstrap.pgbackrest.no_params").GetBoolean());
+        Assert.True(At(config, "bootstrap.pgbackrest.keep_existing_recovery_conf").GetBoolean());
+    }
 }

@@ -227,4 +227,21 @@ public class StatusCalculatorTests
         Assert.All(stopped.Instances, i => Assert.Equal("stopped", i.State));
         Assert.Null(stopped.Primary);
     }
+
+    [Fact]
+    public void A_serving_cluster_whose_archiving_fails_is_Degraded_with_pgBackRests_words_and_Ready_again_once_it_archives()
+    {
+        var failing = Compute(Healthy() with { ArchiveError = "[103] unable to find a valid repository: Permission denied" });
+
+        Assert.Equal(ClusterPhases.Degraded, failing.Phase);
+        var degraded = failing.Conditions.Single(c => c.Type == "Degraded");
+        Assert.Equal(("True", "ArchivingFailed"), (degraded.Status, degraded.Reason));
+        Assert.Contains("Permission denied", degraded.Message, StringComparison.Ordinal);
+        Assert.Equal("True", failing.Conditions.Single(c => c.Type == "Ready").Status);
+        Assert.Contains("Permission denied", failing.LastError, StringComparison.Ordinal);
+
+        var fixedStatus = Compute(Healthy(), failing, T1);
+        Assert.Equal(ClusterPhases.Ready, fixedStatus.Phase);
+        Assert.Null(fixedStatus.LastError);
+    }
 }

@@ -1,0 +1,52 @@
+using Tusk.Planning.Backups;
+
+namespace Tusk.Tests.Planning.Backups;
+
+public class RestoreTargetTests
+{
+    [Fact]
+    public void A_time_becomes_pgBackRests_own_format_in_UTC_so_it_can_choose_the_backup_itself()
+    {
+        Assert.True(RestoreTarget.TryParseTime("2026-11-30T15:00:00+01:00", out var time));
+
+        var target = RestoreTarget.ToTime(time);
+
+        Assert.Equal(["--type=time", "--target=2026-11-30 14:00:00.000000+00"], target.Options);
+    }
+
+    [Theory]
+    [InlineData("0/3000000", true)]
+    [InlineData("16/B374D848", true)]
+    [InlineData("3000000", false)]
+    [InlineData("0/xyz", false)]
+    public void An_LSN_is_two_hex_numbers_with_a_slash(string text, bool valid) => Assert.Equal(valid, RestoreTarget.IsLsn(text));
+
+    [Fact]
+    public void A_backup_target_replays_only_to_consistency() =>
+        Assert.Equal(["--set=20261130-140814F", "--type=immediate"], RestoreTarget.ToBackup("20261130-140814F").Options);
+
+    [Fact]
+    public void Spec_options_with_an_ISO_time_are_normalised_and_no_options_mean_the_end_of_the_archive()
+    {
+        var (target, problem) = RestoreTarget.FromOptions(["--type=time", "--target=2026-11-30T14:00:00Z"]);
+
+        Assert.Null(problem);
+        Assert.Equal(["--type=time", "--target=2026-11-30 14:00:00.000000+00"], target!.Options);
+        Assert.Equal(RestoreTarget.Latest, RestoreTarget.FromOptions([]).Target);
+    }
+
+    [Theory]
+    [InlineData("--pg1-path=/x", "is not a restore option Tusk passes on")]
+    [InlineData("--target-action=pause", "is not a restore option Tusk passes on")]
+    [InlineData("--type=sometime", "--type=sometime is not a restore type")]
+    [InlineData("--type=time", "--type=time needs --target=")]
+    [InlineData("--type=lsn|--target=yesterday", "is not an LSN")]
+    [InlineData("--type=time|--target=yesterday", "is not a time")]
+    public void Options_Tusk_sets_itself_or_that_make_no_sense_are_refused_with_what_to_write(string options, string expected)
+    {
+        var (target, problem) = RestoreTarget.FromOptions(options.Split('|'));
+
+        Assert.Null(target);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+}
