@@ -8,7 +8,7 @@ set -euo pipefail
 "$(dirname "$0")/kube-apiserver.sh" >/dev/null
 # docker-registry, skopeo and umoci: the image tests start their own registry (never the packaged
 # service) and build and push their test images with umoci and skopeo.
-packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy pgbouncer prometheus-postgres-exporter docker-registry skopeo umoci)
+packages=(postgresql-15 postgresql-client-15 patroni etcd-server haproxy pgbouncer pgbackrest prometheus-postgres-exporter docker-registry skopeo umoci)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -81,6 +81,31 @@ public static class DescribeCommand
             ]));
         }
 
+        if (status?.Backups is { } backups)
+        {
+            o.WriteLine();
+            o.WriteLine($"Backups (pgBackRest; archiving {(backups.ArchiveError is null ? "works" : $"FAILS: {backups.ArchiveError}")}):");
+            Table.Write(o, ["REPO", "STATUS", "LAST FULL", "LAST DIFF", "LAST INCR", "NEXT"], backups.Repos.Select(r => (IReadOnlyList<string>)
+            [
+                r.Name, r.Message, When(r.LastFull), When(r.LastDifferential), When(r.LastIncremental),
+                r.NextScheduled is { } next ? $"{next.Type} {next.At:yyyy-MM-dd HH:mm} UTC" : "-",
+            ]));
+            if (backups.Running is { } running)
+            {
+                o.WriteLine($"  running: {running.Type} backup to {running.Repo} ({running.Reason}) since {running.StartedAt:HH:mm:ss} UTC");
+            }
+            else if (backups.LastJob is { } last)
+            {
+                o.WriteLine($"  last job: {last.Message} at {last.FinishedAt:yyyy-MM-dd HH:mm:ss} UTC");
+            }
+        }
+
+        if (status?.Restore is { } restore)
+        {
+            o.WriteLine();
+            o.WriteLine($"Restore:     {restore.Phase}: {restore.Target}, started {restore.StartedAt:yyyy-MM-dd HH:mm:ss} UTC{(restore.Message is null ? "" : $"; {restore.Message}")}");
+        }
+
         o.WriteLine();
         o.WriteLine("Users:");
         Table.Write(o, ["NAME", "DATABASES", "OPTIONS", "PASSWORD"], (spec.Users ?? []).Select(u => (IReadOnlyList<string>)
@@ -97,4 +122,6 @@ public static class DescribeCommand
             o.WriteLine($"Last error:  {error}");
         }
     }
+
+    private static string When(BackupRef? backup) => backup is null ? "-" : $"{backup.CompletedAt:yyyy-MM-dd HH:mm} {backup.Label}";
 }

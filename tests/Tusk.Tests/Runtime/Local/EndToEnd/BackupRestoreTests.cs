@@ -120,6 +120,9 @@ public sealed class BackupRestoreTests
         var status = (await sandbox.ClusterAsync("kept")).Status!.Backups!;
         Assert.Equal(only.Label, Assert.Single(status.Repos).LastFull!.Label);
         Assert.True(status.LastJob!.Succeeded);
+        var described = (await sandbox.RunOkAsync("describe", "cluster", "kept")).Out;
+        Assert.Contains("Backups (pgBackRest; archiving works):", described, StringComparison.Ordinal);
+        Assert.Contains(only.Label, described, StringComparison.Ordinal);
     }
 
     [Fact]
