@@ -18,7 +18,6 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
     private static readonly TimeSpan InfoInterval = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();
     private BackupJob? _running;
-    private Task? _job;
     private string? _archiveError;
     private DateTimeOffset _archiveCheckedAt;
     private string? _infoJson;
@@ -197,15 +196,16 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
 
             var id = clock.GetUtcNow().ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
             var job = _running = new BackupJob(id, repo.Name, type, reason, clock.GetUtcNow());
-            _job = Task.Run(async () =>
+            _ = Task.Run(async () =>
             {
                 CommandResult result;
                 try
                 {
                     result = await PgBackRestAsync(leader.PgBackRestConfig, [$"--repo={repo.Index}", $"--type={type}", "backup"], CancellationToken.None);
                 }
-                catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // The job must end either way, or no other backup could ever start.
                     result = new CommandResult(-1, "", e.Message);
                 }
 
@@ -227,9 +227,6 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
             return true;
         }
     }
-
-    /// <summary>Waits for the running backup, if any (before the cluster's processes stop).</summary>
-    public Task WaitAsync() => _job ?? Task.CompletedTask;
 
     /// <summary>`pgbackrest info` as JSON, run again after each backup and once a minute.</summary>
     public async Task<string?> InfoAsync(LocalMember member, CancellationToken cancel, bool fresh = false)
