@@ -142,7 +142,7 @@ public sealed partial class LocalCluster
         }
 
         await ArchiveLatestWalAsync(outcomes, cancel);
-        await StopProcessesAsync(outcomes);
+        await StopProcessesAsync(outcomes, allAtOnce: true);
         await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
 
         var now = _clock.GetUtcNow();

@@ -576,8 +576,12 @@ public sealed partial class LocalCluster
         return await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).FailoverAsync(member.RestPort, candidate, cancel);
     }
 
-    /// <summary>Stops every process of the cluster: PgBouncer, the exporters and HAProxy, then replicas, then the leader (so no failover is triggered on the way down).</summary>
-    public async Task StopProcessesAsync(List<string>? outcomes = null)
+    /// <summary>
+    /// Stops every process of the cluster: PgBouncer, the exporters and HAProxy, then replicas,
+    /// then the leader (so no failover is triggered on the way down). With <paramref name="allAtOnce"/>
+    /// the members stop together: for a restore, which discards them anyway.
+    /// </summary>
+    public async Task StopProcessesAsync(List<string>? outcomes = null, bool allAtOnce = false)
     {
         await _pooler.StopAsync(outcomes, forget: false);
         await _exporters.StopAllAsync();
@@ -586,6 +590,13 @@ public sealed partial class LocalCluster
         {
             await _haproxy.StopAsync(TimeSpan.FromSeconds(5));
             outcomes?.Add("stopped HAProxy");
+        }
+
+        if (allAtOnce)
+        {
+            var stopped = await Task.WhenAll(_patroni.Select(async p => await StopMemberAsync(p.Key, p.Value) ? p.Key : null));
+            outcomes?.AddRange(stopped.OfType<string>().Select(name => $"stopped {name}"));
+            return;
         }
 
         foreach (var (name, process) in _patroni.OrderBy(p => p.Key == Status?.Primary ? 1 : 0).ToList())
