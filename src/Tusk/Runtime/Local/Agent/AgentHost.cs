@@ -58,7 +58,7 @@ public static class AgentHost
         app.MapGet("/metrics", () => Results.Text(agent.Metrics(), "text/plain; version=0.0.4"));
         app.MapGet("/v1/clusters", () => agent.List());
         app.MapGet("/v1/clusters/{ns}/{name}", (string ns, string name) =>
-            agent.Get(ns, name) is { } cluster ? Results.Ok(cluster) : Results.NotFound(new ActionResponse(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them")));
+            agent.Get(ns, name) is { } cluster ? Results.Ok(cluster) : Results.NotFound(LocalAgent.NotFound(ns, name)));
         app.MapPost("/v1/apply", async (ApplyRequest request, CancellationToken c) =>
         {
             var response = await agent.ApplyAsync(request, c);

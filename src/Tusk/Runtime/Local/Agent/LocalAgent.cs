@@ -271,7 +271,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         {
             if (!_clusters.Remove($"{ns}/{name}", out var cluster))
             {
-                return new ActionResponse(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them");
+                return NotFound(ns, name);
             }
 
             await cluster.DeleteAsync(purge, cancel);
@@ -296,7 +296,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         // Not under the gate: Patroni takes seconds to switch over, and the loop must keep observing meanwhile.
         if (!_clusters.TryGetValue($"{ns}/{name}", out var cluster))
         {
-            return new ActionResponse(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them");
+            return NotFound(ns, name);
         }
 
         var (ok, message) = await action(cluster);
@@ -355,7 +355,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         }
     }
 
-    private static ActionResponse NotFound(string ns, string name) => new(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them");
+    public static ActionResponse NotFound(string ns, string name) => new(false, $"there is no cluster {ns}/{name}; `tusk get clusters` lists them");
 
     /// <summary>Stops the agent. With stopClusters, every cluster's processes and etcd stop too (data is kept).</summary>
     public async Task<ActionResponse> ShutdownAsync(bool stopClusters, CancellationToken cancel)
