@@ -78,7 +78,16 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
             return (null, $"--target={target} is not an LSN; write it like 0/3000000");
         }
 
-        return (new RestoreTarget(type == "default" ? "the end of the archived WAL" : $"{type} {target}", [.. options]), null);
+        var set = options.LastOrDefault(o => o.StartsWith("--set=", StringComparison.Ordinal))?["--set=".Length..];
+        var description = (type, set) switch
+        {
+            ("immediate", not null) => $"backup {set}",
+            ("default", _) => "the end of the archived WAL" + (set is null ? "" : $" from backup {set}"),
+            ("immediate", null) => "the newest backup",
+            ("lsn", _) => $"LSN {target}" + (set is null ? "" : $" from backup {set}"),
+            _ => $"{type} {target}" + (set is null ? "" : $" from backup {set}"),
+        };
+        return (new RestoreTarget(description, [.. options]), null);
     }
 
     [GeneratedRegex("^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$")]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Npgsql;
 using Tusk.Api;
 using Tusk.Planning;
@@ -118,7 +119,9 @@ public sealed partial class LocalCluster
             return (false, $"\"{repoName}\" is not a repository of {Plan.Name}; it has {string.Join(", ", backups.Repos.Select(r => r.Name))}");
         }
 
-        if (State.Restore is not null || _backups.Running is not null)
+        // A failed restore may be retried with another target; one still running may not.
+        var failed = State.Restore is not null && State.LastRestore?.Phase == "Failed" ? State.Restore : null;
+        if ((State.Restore is not null && failed is null) || _backups.Running is not null)
         {
             return (false, State.Restore is not null ? "a restore is already in progress" : "a backup is running; wait for it to finish (`tusk describe cluster` shows it)");
         }
@@ -142,17 +145,26 @@ public sealed partial class LocalCluster
         }
 
         await ArchiveLatestWalAsync(outcomes, cancel);
-        await StopProcessesAsync(outcomes, allAtOnce: true);
+        await StopProcessesAsync(outcomes, immediately: true);
         await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
 
         var now = _clock.GetUtcNow();
         var stamp = now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        var aside = new List<string>();
-        foreach (var member in _members.Where(m => System.IO.Directory.Exists(m.DataDirectory)))
+        var aside = new List<string>(failed?.SetAside ?? []);
+        foreach (var member in _members)
         {
-            var path = $"{member.DataDirectory}.before-restore-{stamp}";
-            System.IO.Directory.Move(member.DataDirectory, path);
-            aside.Add(path);
+            if (failed is not null)
+            {
+                // What a failed attempt restored is worth nothing; the data from before it stays set aside.
+                DeleteIfExists(member.DataDirectory);
+                DeleteIfExists(member.DataDirectory + ".failed");
+            }
+            else if (System.IO.Directory.Exists(member.DataDirectory))
+            {
+                var path = $"{member.DataDirectory}.before-restore-{stamp}";
+                System.IO.Directory.Move(member.DataDirectory, path);
+                aside.Add(path);
+            }
         }
 
         State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside);
@@ -161,6 +173,11 @@ public sealed partial class LocalCluster
         (State.Bootstrapped, State.AppliedUsersHash, State.AppliedDynamicConfigHash, State.AppliedDynamicConfig) = (false, null, null, null);
         (State.AppliedPgBouncerAuthHash, State.AppliedMonitorHash, State.StanzaHash) = (null, null, null);
         SaveState();
+        if (Status is { } status)
+        {
+            SetStatus(status); // a waiting CLI must not read the last restore's outcome as this one's
+        }
+
         _patroniDownSince.Clear();
         _stuckSince.Clear();
         _prepared = false;
@@ -169,7 +186,15 @@ public sealed partial class LocalCluster
         return (true, text);
     }
 
-    /// <summary>Switches WAL on the primary and waits (up to 30 s) until that segment is in the repository, so a restore or a clone can reach the last moment before it.</summary>
+    private static void DeleteIfExists(string directory)
+    {
+        if (System.IO.Directory.Exists(directory))
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Commits, switches WAL on the primary and waits (up to 30 s) until that segment is in the repository, so a restore or a clone can reach the last moment before it.</summary>
     public async Task ArchiveLatestWalAsync(List<string> outcomes, CancellationToken cancel)
     {
         var leader = _members.FirstOrDefault(m => m.Name == Status?.Primary);
@@ -181,6 +206,14 @@ public sealed partial class LocalCluster
         try
         {
             await using var connection = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leader.PostgresPort, ClusterPlan.Superuser, _secrets!.Superuser, CaFile(leader)), cancel);
+            // Recovery knows it has passed a target time only when it meets a commit made after it:
+            // on an idle cluster there is none, and PostgreSQL would refuse to end recovery. A
+            // transaction with an xid commits now, after any target the user can name.
+            await using (var commit = new NpgsqlCommand("SELECT pg_current_xact_id()", connection))
+            {
+                await commit.ExecuteScalarAsync(cancel);
+            }
+
             await using var switchWal = new NpgsqlCommand("SELECT pg_walfile_name(pg_switch_wal())", connection);
             var segment = (string)(await switchWal.ExecuteScalarAsync(cancel))!;
             var deadline = _clock.GetUtcNow() + TimeSpan.FromSeconds(30);
@@ -201,6 +234,41 @@ public sealed partial class LocalCluster
         catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {
             outcomes.Add($"could not switch WAL before restoring ({e.Message}); the restore can reach only what the repository holds");
+        }
+    }
+
+    /// <summary>
+    /// While a restore bootstraps, Patroni checks whether recovery has reached its target only
+    /// once per loop_wait (10 s by default), and marks itself running only on the loop after it
+    /// took the lock. Once a second until the agent sees a running leader, it brings that loop
+    /// forward: before the lock is taken by writing the DCS status key, which wakes members when
+    /// nobody leads (optime 0: it claims no position; the new leader overwrites it), and after
+    /// by a no-op PATCH of the configuration the new leader has just written.
+    /// </summary>
+    private async Task WakeBootstrapAsync(string? leaderKey, CancellationToken cancel)
+    {
+        var now = _clock.GetUtcNow();
+        if (now - _lastNudge < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+
+        _lastNudge = now;
+        if (leaderKey is not null && _members.FirstOrDefault(m => m.Name == leaderKey) is { } leader)
+        {
+            // The restored primary has taken the lock; its next loop marks it running, and a
+            // no-op PATCH of the (now written) configuration brings that loop forward.
+            await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).PatchConfigAsync(leader.RestPort, new JsonObject { ["ttl"] = Plan.Timings.Ttl }, cancel);
+            return;
+        }
+
+        try
+        {
+            await new EtcdClient(_http, _etcd.ClientPort).PutAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/status", $"{{\"optime\":0,\"tusk_wake\":\"{now.ToUnixTimeMilliseconds()}\"}}", cancel);
+        }
+        catch (Exception e) when (Transient.Is(e, cancel))
+        {
+            // etcd is down: Patroni cannot bootstrap either, and the next cycle tries again.
         }
     }
 

@@ -117,7 +117,7 @@ public sealed partial class LocalCluster
             _pooler.Supervise(changedConfigs.Contains("pgbouncer"), outcomes);
         }
 
-        var observation = await ObserveAsync(changedConfigs, outcomes, cancel);
+        var observation = await ObserveAsync(changedConfigs, leaderKey, outcomes, cancel);
         var status = StatusCalculator.Compute(Plan, _members, observation, Status, State.Generation, _clock.GetUtcNow());
         status.LastOutcome = outcomes.Count > 0 ? outcomes[^1] : Status?.LastOutcome;
         SetStatus(status);
@@ -292,7 +292,7 @@ public sealed partial class LocalCluster
         Add(outcomes, patroni.Ensure());
     }
 
-    private async Task<Observation> ObserveAsync(HashSet<string> changedConfigs, List<string> outcomes, CancellationToken cancel)
+    private async Task<Observation> ObserveAsync(HashSet<string> changedConfigs, string? leaderKey, List<string> outcomes, CancellationToken cancel)
     {
         var pids = _members.ToDictionary(m => m.Name, m => _patroni[m.Name].IsAlive ? _patroni[m.Name].Pid : null, StringComparer.Ordinal);
         var client = new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi);
@@ -368,6 +368,11 @@ public sealed partial class LocalCluster
             if (diagnosis is not null && State.Restore is not null && State.LastRestore is { Phase: "Running" } running)
             {
                 State.LastRestore = running with { Phase = "Failed", Message = diagnosis };
+            }
+
+            if (State.Restore is not null)
+            {
+                await WakeBootstrapAsync(leaderKey, cancel);
             }
         }
 
@@ -578,10 +583,11 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// Stops every process of the cluster: PgBouncer, the exporters and HAProxy, then replicas,
-    /// then the leader (so no failover is triggered on the way down). With <paramref name="allAtOnce"/>
-    /// the members stop together: for a restore, which discards them anyway.
+    /// then the leader (so no failover is triggered on the way down). With <paramref name="immediately"/>
+    /// the members stop together and PostgreSQL without a checkpoint: for a restore, which sets
+    /// their data aside (crash-consistent, as after a power cut) and starts anew.
     /// </summary>
-    public async Task StopProcessesAsync(List<string>? outcomes = null, bool allAtOnce = false)
+    public async Task StopProcessesAsync(List<string>? outcomes = null, bool immediately = false)
     {
         await _pooler.StopAsync(outcomes, forget: false);
         await _exporters.StopAllAsync();
@@ -592,9 +598,9 @@ public sealed partial class LocalCluster
             outcomes?.Add("stopped HAProxy");
         }
 
-        if (allAtOnce)
+        if (immediately)
         {
-            var stopped = await Task.WhenAll(_patroni.Select(async p => await StopMemberAsync(p.Key, p.Value) ? p.Key : null));
+            var stopped = await Task.WhenAll(_patroni.Select(async p => await StopMemberAsync(p.Key, p.Value, immediately) ? p.Key : null));
             outcomes?.AddRange(stopped.OfType<string>().Select(name => $"stopped {name}"));
             return;
         }
@@ -612,19 +618,25 @@ public sealed partial class LocalCluster
     /// Stops a member's Patroni, which stops its PostgreSQL; a postmaster left behind (Patroni
     /// killed, or exiting mid-start) is stopped too. True when something was running.
     /// </summary>
-    private async Task<bool> StopMemberAsync(string name, SupervisedProcess patroni)
+    private async Task<bool> StopMemberAsync(string name, SupervisedProcess patroni, bool immediately = false)
     {
         var postmasterPidFile = Path.Combine(Directory.Member(name), "data", "postmaster.pid");
         var postmaster = ProcessProbe.ReadPidFile(postmasterPidFile);
         var running = patroni.IsAlive || File.Exists(patroni.Spec.PidFile);
         if (running)
         {
-            await patroni.StopAsync(TimeSpan.FromSeconds(60));
+            // Immediately: Patroni is killed first, so it cannot start PostgreSQL again meanwhile.
+            await patroni.StopAsync(immediately ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
         }
 
         postmaster = ProcessProbe.ReadPidFile(postmasterPidFile) ?? postmaster;
         if (postmaster is { } pid && ProcessProbe.IsAlive(pid, Directory.Member(name)))
         {
+            if (immediately)
+            {
+                ProcessProbe.Signal(pid, Native.SigQuit); // PostgreSQL's immediate shutdown
+            }
+
             await Signals.TerminateAsync(pid, TimeSpan.FromSeconds(30));
             running = true;
         }

@@ -22,8 +22,15 @@ public class RestoreTargetTests
     public void An_LSN_is_two_hex_numbers_with_a_slash(string text, bool valid) => Assert.Equal(valid, RestoreTarget.IsLsn(text));
 
     [Fact]
-    public void A_backup_target_replays_only_to_consistency() =>
-        Assert.Equal(["--set=20261130-140814F", "--type=immediate"], RestoreTarget.ToBackup("20261130-140814F").Options);
+    public void A_backup_target_replays_only_to_consistency_and_says_so_after_the_agent_reads_it_back()
+    {
+        var target = RestoreTarget.ToBackup("20261130-140814F");
+
+        Assert.Equal(["--set=20261130-140814F", "--type=immediate"], target.Options);
+        Assert.Equal("backup 20261130-140814F", RestoreTarget.FromOptions(target.Options).Target!.Description);
+        Assert.Equal("LSN 0/3000000", RestoreTarget.ToLsn("0/3000000").Description);
+        Assert.Equal("LSN 0/3000000", RestoreTarget.FromOptions(RestoreTarget.ToLsn("0/3000000").Options).Target!.Description);
+    }
 
     [Fact]
     public void Spec_options_with_an_ISO_time_are_normalised_and_no_options_mean_the_end_of_the_archive()

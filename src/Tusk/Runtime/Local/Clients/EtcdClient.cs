@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 namespace Tusk.Runtime.Local.Clients;
 
 /// <summary>
-/// The three etcd v3 calls the agent needs, through etcd's JSON gateway (keys and values are
-/// base64 there): read a key, delete a key only if it still holds a given value, delete a prefix.
+/// The etcd v3 calls the agent needs, through etcd's JSON gateway (keys and values are base64
+/// there): read and write a key, delete a key only if it still holds a given value, delete a prefix.
 /// </summary>
 public sealed class EtcdClient(HttpClient http, int port)
 {
@@ -22,6 +22,13 @@ public sealed class EtcdClient(HttpClient http, int port)
         var body = await response.Content.ReadFromJsonAsync<JsonObject>(timeout.Token);
         var value = body?["kvs"]?[0]?["value"]?.GetValue<string>();
         return value is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(value));
+    }
+
+    public async Task PutAsync(string key, string value, CancellationToken cancel)
+    {
+        using var timeout = Limited(cancel);
+        using var response = await http.PostAsJsonAsync(Url("kv/put"), new JsonObject { ["key"] = B64(key), ["value"] = B64(value) }, timeout.Token);
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>Deletes the key in one transaction only if its value is still <paramref name="expected"/>; true when it did.</summary>

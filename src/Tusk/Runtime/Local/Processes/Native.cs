@@ -6,6 +6,7 @@ namespace Tusk.Runtime.Local.Processes;
 internal static partial class Native
 {
     public const int SigHup = 1;
+    public const int SigQuit = 3;
     public const int SigKill = 9;
     public const int SigUsr2 = 12;
     public const int SigTerm = 15;
