@@ -6,6 +6,7 @@ using Tusk.Bench;
 // Runs as root (baselines start PostgreSQL as the postgres account). Takes about ten minutes.
 // `-- --only env [--write docs/benchmarks.md]`: only issue 7's inventory figures (about a minute).
 // `-- --only pgbouncer [--tusk PATH] [--runs 3] [--seconds 30] [--write docs/benchmarks.md]`: issue 6's pooler figures (about ten minutes).
+// `-- --only backup [--tusk PATH] [--runs 3] [--write docs/benchmarks.md]`: issue 4's backup and restore figures (about five minutes).
 // `-- --only images [--tusk PATH] [--runs N] [--write docs/benchmarks.md]`: only issue 5's image figures (about a minute).
 if (Arg("--only") == "env")
 {
@@ -15,6 +16,11 @@ if (Arg("--only") == "env")
 if (Arg("--only") == "pgbouncer")
 {
     return await PgBouncerBenchmark.RunAsync(Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk"), int.Parse(Arg("--runs") ?? "3", CultureInfo.InvariantCulture), int.Parse(Arg("--seconds") ?? "30", CultureInfo.InvariantCulture), Arg("--write"));
+}
+
+if (Arg("--only") == "backup")
+{
+    return await BackupBenchmark.RunAsync(Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk"), int.Parse(Arg("--runs") ?? "3", CultureInfo.InvariantCulture), Arg("--write"));
 }
 
 if (Arg("--only") == "images")

@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using Tusk.Api;
+using Tusk.Runtime.Local;
+
+namespace Tusk.Bench;
+
+/// <summary>
+/// Issue 4's backup figures, in one run. A 1-instance cluster with pgBackRest holds a pgbench
+/// scale-20 database: `tusk backup --wait` against the same pgBackRest backup run by hand with the
+/// leader's own configuration, alternated; `tusk restore --to-backup` in place against pgBackRest
+/// restoring the same backup into an empty directory plus pg_ctl starting it until it takes
+/// writes, alternated. Then a 3-instance cluster: `tusk restore --to-time` until Ready on the new
+/// timeline, each run checked (the row written before the target is there, the one after is not).
+/// </summary>
+public static class BackupBenchmark
+{
+    private const string Bin = "/usr/lib/postgresql/15/bin";
+    private const string BackupsSpec = "  backups: {pgbackrest: {repos: [{name: repo1}]}}";
+
+    public static async Task<int> RunAsync(string tuskPath, int runs, string? write)
+    {
+        if (!File.Exists(tuskPath))
+        {
+            Console.Error.WriteLine($"error: {tuskPath} does not exist; build it with `dotnet publish src/Tusk.Cli -c Release -o artifacts/tusk`");
+            return 2;
+        }
+
+        await using var install = new TuskInstall(tuskPath);
+        var port = TuskInstall.FreePortPair();
+        Console.Error.WriteLine("== a 1-instance cluster with pgBackRest, pgbench -i -s 20");
+        await install.ApplyAsync("bk1", port, 1, extraSpec: BackupsSpec);
+        await Shell.RunAsync("pgbench", ["-i", "-q", "-s", "20", "-h", "127.0.0.1", "-p", Text(port), "postgres"], PgEnvironment(install, "bk1"));
+        long databaseBytes;
+        await using (var connection = SuperuserConnection(install, "bk1", port))
+        {
+            await connection.OpenAsync();
+            await using var size = new NpgsqlCommand("SELECT pg_database_size('postgres')", connection);
+            databaseBytes = (long)(await size.ExecuteScalarAsync())!;
+        }
+
+        var config = await LeaderConfigAsync(install, "bk1");
+        await FirstBackupAsync(install, "bk1");
+
+        Console.Error.WriteLine("== full backup: tusk backup --wait against pgbackrest backup, alternated");
+        var tuskBackup = new List<double>();
+        var directBackup = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            tuskBackup.Add(await Measure.SecondsAsync(() => install.TuskAsync("backup", "bk1", "--wait", "--type", "full")));
+            Console.Error.WriteLine($"  tusk backup run {run + 1}/{runs}: {tuskBackup[^1]:0.000}");
+            directBackup.Add(await Measure.SecondsAsync(() => Shell.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "pgbackrest", $"--config={config}", "--stanza=db", "--type=full", "backup"])));
+            Console.Error.WriteLine($"  pgbackrest backup run {run + 1}/{runs}: {directBackup[^1]:0.000}");
+        }
+
+        var label = (await BackupsAsync(install, "bk1")).Where(b => b.Type == "full").MaxBy(b => b.StoppedAt)!.Label;
+
+        Console.Error.WriteLine($"== restore of {label}: tusk restore --to-backup against pgbackrest restore + pg_ctl start, alternated");
+        var tuskRestore = new List<double>();
+        var directRestore = new List<double>();
+        var directRestoreOnly = new List<double>();
+        var restorePhases = new List<Phases>();
+        for (var run = 0; run < runs; run++)
+        {
+            tuskRestore.Add(await TimedRestoreAsync(install, "bk1", restorePhases, "--to-backup", label));
+            Console.Error.WriteLine($"  tusk restore run {run + 1}/{runs}: {tuskRestore[^1]:0.000} ({restorePhases[^1]})");
+            var (restoreOnly, writable) = await DirectRestoreAsync(install, "bk1", config, label, port);
+            directRestoreOnly.Add(restoreOnly);
+            directRestore.Add(writable);
+            Console.Error.WriteLine($"  pgbackrest restore run {run + 1}/{runs}: {restoreOnly:0.000} (writable after {writable:0.000})");
+        }
+
+        await install.TuskAsync("delete", "cluster", "bk1", "--purge", "--yes"); // its CPU and disk are not part of the next figure
+
+        Console.Error.WriteLine("== point-in-time restore of a 3-instance cluster");
+        var port3 = TuskInstall.FreePortPair();
+        await install.ApplyAsync("bk3", port3, 3, extraSpec: BackupsSpec);
+        await FirstBackupAsync(install, "bk3");
+        var pitrPhases = new List<Phases>();
+        var pitr = await Measure.RepeatAsync("tusk restore --to-time, 3 instances", runs, run => PointInTimeRestoreAsync(install, "bk3", port3, run, pitrPhases));
+
+        string S(List<double> values) => new Sample("", values).Format("s");
+        double Median(List<double> values) => new Sample("", values).Median;
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores; pgBackRest {(await Shell.RunAsync("pgbackrest", ["version"])).Out.Trim().Replace("pgBackRest ", "", StringComparison.Ordinal)}, PostgreSQL 15, gz compression, repository on the same disk; pgbench scale 20 ({databaseBytes / 1048576.0:0} MiB database); runs of Tusk and the baseline alternated; median (min, max, n). Wall time of whole commands.");
+        report.AppendLine();
+        report.AppendLine("| figure | target | Tusk | baseline (same run) |");
+        report.AppendLine("|---|---|---|---|");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| full backup: `tusk backup --wait --type full` | ≤ 1.05× direct | {S(tuskBackup)} ({Median(tuskBackup) / Median(directBackup):0.00}×) | `pgbackrest --type=full backup` with the leader's configuration: {S(directBackup)} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| restore of that backup, 1 instance: `tusk restore --to-backup --yes --wait` → Ready | — | {S(tuskRestore)} ({Median(tuskRestore) / Median(directRestore):0.00}×) | `pgbackrest restore --type=immediate --target-action=promote` into an empty directory + `pg_ctl start` until `pg_is_in_recovery()` is false: {S(directRestore)}; the pgBackRest restore alone: {S(directRestoreOnly)} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| point-in-time restore, 3 instances: `tusk restore --to-time --yes --wait` → Ready on the new timeline, replicas rebuilt (checked: the row before the target is there, the one after is not) | ≤ 10 s | {pitr.Format("s")} | — |");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Where Tusk's restore time goes (medians, from the CLI's clock and the cluster's `status.restore`): 1 instance {Phases.Medians(restorePhases)}; 3 instances {Phases.Medians(pitrPhases)}.");
+        Console.WriteLine(report);
+        if (write is not null)
+        {
+            await ReportFile.WriteAsync(write, "bench-backup", report.ToString());
+        }
+
+        return 0;
+    }
+
+    /// <summary>The first backup, unmeasured: the agent creates the stanza after the cluster is Ready, so `tusk backup` is retried until it exists.</summary>
+    private static async Task FirstBackupAsync(TuskInstall install, string cluster)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var (exit, output) = await Shell.RunAsync(install.Executable, ["backup", cluster, "--wait", "--type", "full"], new Dictionary<string, string> { ["TUSK_HOME"] = install.Home }, check: false);
+            if (exit == 0)
+            {
+                return;
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(120))
+            {
+                throw new InvalidOperationException($"tusk backup {cluster} kept failing for two minutes (exit {exit}): {output}");
+            }
+
+            await Task.Delay(2000);
+        }
+    }
+
+    private static async Task<string> LeaderConfigAsync(TuskInstall install, string cluster)
+    {
+        var leader = (await install.DescribeAsync(cluster)).Status!.Instances.Single(i => i.Role == "leader").Name;
+        return Path.Combine(install.ClusterPath(cluster), "members", leader, "pgbackrest.conf");
+    }
+
+    private static async Task<List<BackupRecord>> BackupsAsync(TuskInstall install, string cluster) =>
+        Json.Deserialize<List<BackupRecord>>((await install.TuskAsync("get", "backups", cluster, "-o", "json")).Out)!;
+
+    /// <summary>
+    /// What a user does without Tusk: pgBackRest restores the backup into a new empty directory,
+    /// then pg_ctl starts it beside the cluster (own port and socket directory, archiving off so
+    /// the repository is not touched) and the clock stops when it takes writes.
+    /// </summary>
+    private static async Task<(double RestoreOnly, double Writable)> DirectRestoreAsync(TuskInstall install, string cluster, string config, string label, int clusterPort)
+    {
+        var root = Path.Combine(install.Home, "direct-restore");
+        var data = Path.Combine(root, "data");
+        Directory.CreateDirectory(data);
+        await Shell.RunAsync("chown", ["-R", "postgres:postgres", root]);
+        File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var port = PortAllocator.FreePort(new HashSet<int> { clusterPort, clusterPort + 1 });
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await Shell.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "pgbackrest", $"--config={config}", "--stanza=db", $"--pg1-path={data}", $"--set={label}", "--type=immediate", "--target-action=promote", "restore"]);
+            var restoreOnly = clock.Elapsed.TotalSeconds;
+            await Shell.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", $"{Bin}/pg_ctl", "-D", data, "-w", "-t", "300", "-l", Path.Combine(root, "log"), "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c archive_mode=off", "start"]);
+            await using var connection = SuperuserConnection(install, cluster, port);
+            await connection.OpenAsync();
+            while (true)
+            {
+                await using var recovering = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+                if (await recovering.ExecuteScalarAsync() is false)
+                {
+                    break;
+                }
+
+                if (clock.Elapsed > TimeSpan.FromMinutes(5))
+                {
+                    throw new InvalidOperationException($"the restored directory {data} was still in recovery after five minutes");
+                }
+
+                await Task.Delay(20);
+            }
+
+            return (restoreOnly, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                await Shell.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", $"{Bin}/pg_ctl", "-D", data, "-w", "-m", "immediate", "stop"], check: false);
+            }
+
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// One point-in-time restore: a row, the target time, another row; the restore is timed until
+    /// Ready, then the rows tell whether it stopped at the target. Anything else fails the benchmark.
+    /// </summary>
+    private static async Task<double> PointInTimeRestoreAsync(TuskInstall install, string cluster, int port, int run, List<Phases> phases)
+    {
+        string target;
+        var timelineBefore = (await install.DescribeAsync(cluster)).Status!.Instances.Single(i => i.Role == "leader").Timeline;
+        await using (var connection = SuperuserConnection(install, cluster, port))
+        {
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS bench_pitr (run int, side text)");
+            await ExecuteAsync(connection, $"INSERT INTO bench_pitr VALUES ({run}, 'before')");
+            await Task.Delay(200);
+            await using (var now = new NpgsqlCommand("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'", connection))
+            {
+                target = (string)(await now.ExecuteScalarAsync())!;
+            }
+
+            await Task.Delay(200);
+            await ExecuteAsync(connection, $"INSERT INTO bench_pitr VALUES ({run}, 'after')");
+        }
+
+        var seconds = await TimedRestoreAsync(install, cluster, phases, "--to-time", target);
+        var status = (await install.DescribeAsync(cluster)).Status!;
+        var timelineAfter = status.Instances.Single(i => i.Role == "leader").Timeline;
+        await using (var connection = SuperuserConnection(install, cluster, port))
+        {
+            await connection.OpenAsync();
+            await using var rows = new NpgsqlCommand("SELECT coalesce(string_agg(run || ':' || side, ',' ORDER BY run, side), '') FROM bench_pitr", connection);
+            var found = (string)(await rows.ExecuteScalarAsync())!;
+            var expected = string.Join(',', Enumerable.Range(0, run + 1).Select(r => $"{r}:before"));
+            if (found != expected)
+            {
+                throw new InvalidOperationException($"restore to {target} (run {run + 1}) left rows [{found}], expected [{expected}]: the restore did not stop at the target");
+            }
+        }
+
+        if (timelineAfter is null || timelineAfter <= timelineBefore)
+        {
+            throw new InvalidOperationException($"restore to {target} (run {run + 1}): the leader is on timeline {timelineAfter}, it was on {timelineBefore} before");
+        }
+
+        Console.Error.WriteLine($"  restore to {target}: timeline {timelineBefore} → {timelineAfter}, {phases[^1]}, {status.Instances.Count(i => i.State == "streaming")} replicas streaming, rows as expected");
+        return seconds;
+    }
+
+    /// <summary>`tusk restore CLUSTER TARGET --yes --wait` timed, with its phases read from `status.restore` afterwards.</summary>
+    private static async Task<double> TimedRestoreAsync(TuskInstall install, string cluster, List<Phases> phases, params string[] target)
+    {
+        var from = DateTimeOffset.UtcNow;
+        var seconds = await Measure.SecondsAsync(() => install.TuskAsync(["restore", cluster, .. target, "--yes", "--wait", "--timeout", "600s"]));
+        var restore = (await install.DescribeAsync(cluster)).Status!.Restore;
+        if (restore is not { Phase: "Succeeded", CompletedAt: { } completedAt })
+        {
+            throw new InvalidOperationException($"tusk restore {cluster} returned, but status.restore is {restore}");
+        }
+
+        phases.Add(new Phases((restore.StartedAt - from).TotalSeconds, (completedAt - restore.StartedAt).TotalSeconds, seconds - (completedAt - from).TotalSeconds));
+        return seconds;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static NpgsqlConnection SuperuserConnection(TuskInstall install, string cluster, int port) => new(new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = port,
+        Username = "postgres",
+        Password = File.ReadAllText(Path.Combine(install.ClusterPath(cluster), "secrets", "superuser")),
+        Database = "postgres",
+        SslMode = SslMode.VerifyCA,
+        RootCertificate = Path.Combine(install.Home, "ca", "ca.crt"),
+        Pooling = false,
+        Timeout = 10,
+        CommandTimeout = 30,
+    }.ConnectionString);
+
+    /// <summary>libpq's variables for pgbench as the superuser, TLS verified against Tusk's CA; the password never in arguments.</summary>
+    private static Dictionary<string, string> PgEnvironment(TuskInstall install, string cluster) => new()
+    {
+        ["PGUSER"] = "postgres",
+        ["PGPASSWORD"] = File.ReadAllText(Path.Combine(install.ClusterPath(cluster), "secrets", "superuser")),
+        ["PGSSLMODE"] = "verify-ca",
+        ["PGSSLROOTCERT"] = Path.Combine(install.Home, "ca", "ca.crt"),
+    };
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

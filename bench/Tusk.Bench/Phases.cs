@@ -1,0 +1,18 @@
+using System.Globalization;
+
+namespace Tusk.Bench;
+
+/// <summary>
+/// One `tusk restore --wait`, split at the agent's two marks: until the members are stopped and the
+/// data set aside (WAL switched and archived first), until the restored primary leads, and the rest
+/// until the CLI saw Ready (replicas rebuilt, users checked, the CLI's polling).
+/// </summary>
+public sealed record Phases(double BeforeStop, double RestoreUntilLeading, double UntilReady)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{BeforeStop:0.0} s to stop, {RestoreUntilLeading:0.0} s until the restored primary leads, {UntilReady:0.0} s more until Ready");
+
+    public static string Medians(IReadOnlyList<Phases> all) => new Phases(
+        new Sample("", [.. all.Select(p => p.BeforeStop)]).Median,
+        new Sample("", [.. all.Select(p => p.RestoreUntilLeading)]).Median,
+        new Sample("", [.. all.Select(p => p.UntilReady)]).Median).ToString();
+}
