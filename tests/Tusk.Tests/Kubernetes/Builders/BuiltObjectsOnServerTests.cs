@@ -22,10 +22,12 @@ public sealed class BuiltObjectsOnServerTests(ApiServer server)
         return (ns, request with { Uid = created["metadata"]!["uid"]!.GetValue<string>(), PodDisruptionBudgetApiVersion = pdbVersion });
     }
 
-    [Fact]
-    public async Task Every_built_object_is_accepted_by_server_side_apply_with_no_field_dropped()
+    [Theory]
+    [InlineData(BuildRequests.Hippo)]
+    [InlineData(BuildRequests.HippoWithSidecars)]
+    public async Task Every_built_object_is_accepted_by_server_side_apply_with_no_field_dropped(string yaml)
     {
-        var (ns, request) = await ClusterAsync(BuildRequests.Hippo);
+        var (ns, request) = await ClusterAsync(yaml);
         var objects = ClusterObjectsBuilder.Build(request);
         Assert.Contains(objects, o => o["apiVersion"]!.GetValue<string>() == "policy/v1beta1");
         foreach (var sent in objects)
@@ -38,24 +40,46 @@ public sealed class BuiltObjectsOnServerTests(ApiServer server)
         }
     }
 
-    [Fact]
-    public async Task Applying_the_same_objects_again_changes_nothing()
+    [Theory]
+    [InlineData(BuildRequests.Hippo)]
+    [InlineData(BuildRequests.HippoWithSidecars)]
+    public async Task Applying_the_same_objects_again_changes_nothing(string yaml)
     {
-        var (ns, request) = await ClusterAsync(BuildRequests.Hippo);
+        var (ns, request) = await ClusterAsync(yaml);
         var first = new List<string>();
+        var firstClaims = new List<string>();
         foreach (var o in ClusterObjectsBuilder.Build(request))
         {
-            first.Add((await server.Admin.ApplyAsync(ApiResource.Of(o), ns, o, force: true))["metadata"]!["resourceVersion"]!.GetValue<string>());
+            var stored = await server.Admin.ApplyAsync(ApiResource.Of(o), ns, o, force: true);
+            first.Add(Version(o, stored));
+            firstClaims.AddRange(Claim(o, stored));
         }
 
         var second = new List<string>();
+        var secondClaims = new List<string>();
         foreach (var o in ClusterObjectsBuilder.Build(request))
         {
-            second.Add((await server.Admin.ApplyAsync(ApiResource.Of(o), ns, o, force: true))["metadata"]!["resourceVersion"]!.GetValue<string>());
+            var stored = await server.Admin.ApplyAsync(ApiResource.Of(o), ns, o, force: true);
+            second.Add(Version(o, stored));
+            secondClaims.AddRange(Claim(o, stored));
         }
 
         Assert.Equal(first, second);
+        Assert.Equal(firstClaims, secondClaims);
     }
+
+    /// <summary>
+    /// The resourceVersion, except for PersistentVolumeClaims: kube-apiserver 1.20 bumps theirs on
+    /// every no-op server-side apply (kubernetes/kubernetes#95460; seen here with nothing else
+    /// changed), so for them <see cref="Claim"/> compares what was stored instead.
+    /// </summary>
+    private static string Version(JsonObject sent, JsonObject stored) =>
+        sent["kind"]!.GetValue<string>() == "PersistentVolumeClaim" ? "claim" : stored["metadata"]!["resourceVersion"]!.GetValue<string>();
+
+    private static IEnumerable<string> Claim(JsonObject sent, JsonObject stored) =>
+        sent["kind"]!.GetValue<string>() == "PersistentVolumeClaim"
+            ? [stored["metadata"]!["uid"]!.ToJsonString() + stored["metadata"]!["labels"]!.ToJsonString() + stored["spec"]!.ToJsonString()]
+            : [];
 
     [Fact]
     public async Task Scaling_an_instance_set_changes_only_its_statefulset_replicas()
