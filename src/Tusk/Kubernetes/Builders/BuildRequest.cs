@@ -19,6 +19,15 @@ public sealed record BuildRequest(
     InternalPasswords Internal,
     ClusterCertificates Certificates)
 {
+    /// <summary>pgBackRest's image (<see cref="SidecarImages.PgBackRest"/>); needed when backups are on.</summary>
+    public string? PgBackRestImage { get; init; }
+
+    /// <summary>postgres_exporter's image (<see cref="SidecarImages.Exporter"/>); needed when the exporter is on.</summary>
+    public string? ExporterImage { get; init; }
+
+    /// <summary>PgBouncer's image (<see cref="SidecarImages.PgBouncer"/>); needed when pooling is on.</summary>
+    public string? PgBouncerImage { get; init; }
+
     public string Name => Plan.Name;
     public string Namespace => Plan.Namespace;
 }

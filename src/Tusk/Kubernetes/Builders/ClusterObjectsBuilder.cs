@@ -4,7 +4,8 @@ namespace Tusk.Kubernetes.Builders;
 
 /// <summary>
 /// Every object a PostgresCluster owns, in the order they are applied: identity and
-/// configuration first, then Services, then the StatefulSets whose pods use them all. Pure:
+/// configuration (and pgBackRest's repository claims) first, then Services, then the
+/// StatefulSets and PgBouncer's Deployment whose pods use them all. Pure:
 /// the same request always gives the same objects.
 /// </summary>
 public static class ClusterObjectsBuilder
@@ -14,8 +15,12 @@ public static class ClusterObjectsBuilder
         .. RbacBuilder.Build(r),
         .. SecretBuilder.Build(r),
         PatroniConfigMapBuilder.Build(r),
+        .. PgBackRestBuilder.Build(r),
+        .. PgBouncerBuilder.ConfigObjects(r),
         .. ServiceBuilder.Build(r),
+        .. PgBouncerBuilder.Services(r),
         .. DisruptionBudgetBuilder.Build(r),
         .. StatefulSetBuilder.Build(r),
+        .. PgBouncerBuilder.Deployments(r),
     ];
 }

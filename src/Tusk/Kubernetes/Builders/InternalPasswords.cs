@@ -1,7 +1,11 @@
 namespace Tusk.Kubernetes.Builders;
 
-/// <summary>The passwords of the roles Patroni uses itself.</summary>
-public sealed record InternalPasswords(string Superuser, string Replication, string Rewind)
+/// <summary>
+/// The passwords of Tusk's own roles: those Patroni uses itself, and, when their features are
+/// on, the exporter's (<see cref="Planning.ClusterPlan.MonitorUser"/>) and PgBouncer's lookup
+/// role (<see cref="Planning.PgBouncerPlan.AuthUser"/>). Null while the feature is off.
+/// </summary>
+public sealed record InternalPasswords(string Superuser, string Replication, string Rewind, string? Monitor = null, string? PgBouncer = null)
 {
     public override string ToString() => "InternalPasswords { <redacted> }";
 }

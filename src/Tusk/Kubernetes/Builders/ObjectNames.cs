@@ -3,7 +3,8 @@ namespace Tusk.Kubernetes.Builders;
 /// <summary>
 /// The names of the objects a cluster owns, as Crunchy PGO v5 names them, so its users find
 /// their way: &lt;c&gt;-primary, &lt;c&gt;-replicas, &lt;c&gt;-pods, &lt;c&gt;-pguser-&lt;user&gt;,
-/// &lt;c&gt;-cluster-cert, &lt;c&gt;-replication-cert, &lt;c&gt;-instance (service account, role
+/// &lt;c&gt;-cluster-cert, &lt;c&gt;-replication-cert, &lt;c&gt;-pgbackrest-config, &lt;c&gt;-repoN,
+/// &lt;c&gt;-pgbouncer, &lt;c&gt;-instance (service account, role
 /// and binding), &lt;c&gt;-set-&lt;set&gt; (disruption budget), and a StatefulSet
 /// &lt;c&gt;-&lt;set&gt;-&lt;suffix&gt; per instance set.
 /// </summary>
@@ -23,6 +24,15 @@ public static class ObjectNames
     public static string InternalSecret(string cluster) => $"{cluster}-internal";
 
     public static string PatroniConfig(string cluster) => $"{cluster}-config";
+
+    /// <summary>pgbackrest.conf for every instance (PGO's name).</summary>
+    public static string PgBackRestConfig(string cluster) => $"{cluster}-pgbackrest-config";
+
+    /// <summary>A pgBackRest repository's volume claim, &lt;c&gt;-repo1 as PGO names it.</summary>
+    public static string RepoVolume(string cluster, string repo) => $"{cluster}-{repo}";
+
+    /// <summary>PgBouncer's Deployment, Service, ConfigMap and Secret.</summary>
+    public static string PgBouncer(string cluster) => $"{cluster}-pgbouncer";
     public static string Instance(string cluster) => $"{cluster}-instance";
     public static string DisruptionBudget(string cluster, string set) => $"{cluster}-set-{set}";
 

@@ -85,6 +85,9 @@ public static class PatroniConfigMapBuilder
                     ["ssl_cert_file"] = $"{TlsDirectory}/tls.crt",
                     ["ssl_key_file"] = $"{TlsDirectory}/tls.key",
                     ["ssl_ca_file"] = $"{TlsDirectory}/ca.crt",
+                    // As locally: always on, so turning backups on later needs no restart; without backups every segment is "archived" by true.
+                    ["archive_mode"] = "on",
+                    ["archive_command"] = plan.Backups is null ? "/bin/true" : PgBackRestBuilder.ArchiveCommand(plan),
                 },
                 ["pg_hba"] = Meta.Strings(PgHbaPlanner.Plan(plan, Networks)),
                 ["pg_ident"] = Meta.Strings(PgHbaPlanner.Ident(ClusterPlan.Superuser)),

@@ -6,7 +6,9 @@ namespace Tusk.Kubernetes.Builders;
 /// <summary>
 /// One StatefulSet &lt;c&gt;-&lt;set&gt;-&lt;suffix&gt; per instance set. Each pod's container
 /// <c>database</c> runs Patroni with Kubernetes as its DCS; Patroni names its member after the
-/// pod. Pods are hardened (<see cref="PodSecurity"/>), writable only where they must be
+/// pod; beside it run the sidecars <c>pgbackrest</c> when backups are on
+/// (<see cref="PgBackRestBuilder"/>) and <c>exporter</c> when monitoring is on
+/// (<see cref="ExporterBuilder"/>). Pods are hardened (<see cref="PodSecurity"/>), writable only where they must be
 /// (data volume, /tmp, the socket directory, /dev/shm), spread across nodes unless the spec
 /// gives its own affinity, and take the spec's resources, tolerations, topology spread,
 /// priority class and image pull secrets unchanged.
@@ -39,7 +41,7 @@ public static class StatefulSetBuilder
             ["enableServiceLinks"] = false,
             ["securityContext"] = PodSecurity.Pod(),
             ["affinity"] = set.Affinity?.DeepClone() ?? DefaultAffinity(selector),
-            ["containers"] = new JsonArray(Database(r, set)),
+            ["containers"] = Containers(r, set),
             ["volumes"] = Volumes(r),
         };
         Passthrough(pod, "tolerations", set.Tolerations);
@@ -72,6 +74,23 @@ public static class StatefulSetBuilder
             }),
         };
         return statefulSet;
+    }
+
+    /// <summary>The database container, then the sidecars the plan turns on (pgBackRest, the exporter).</summary>
+    private static JsonArray Containers(BuildRequest r, InstanceSet set)
+    {
+        var containers = new JsonArray(Database(r, set));
+        if (r.Plan.Backups is { } backups)
+        {
+            containers.Add(PgBackRestBuilder.Sidecar(r, backups));
+        }
+
+        if (r.Plan.Exporter)
+        {
+            containers.Add(ExporterBuilder.Sidecar(r));
+        }
+
+        return containers;
     }
 
     private static JsonObject Database(BuildRequest r, InstanceSet set)
@@ -107,6 +126,16 @@ public static class StatefulSetBuilder
                 Mount("run", PatroniConfigMapBuilder.SocketDirectory),
                 Mount("dshm", "/dev/shm")),
         };
+        if (r.Plan.Backups is { } backups)
+        {
+            // PostgreSQL runs archive_command (pgbackrest archive-push) in this container.
+            var mounts = container["volumeMounts"]!.AsArray();
+            foreach (var mount in PgBackRestBuilder.Mounts(backups))
+            {
+                mounts.Add(mount);
+            }
+        }
+
         if (r.Cluster.Spec.ImagePullPolicy is { } pullPolicy)
         {
             container["imagePullPolicy"] = pullPolicy;
@@ -120,7 +149,26 @@ public static class StatefulSetBuilder
         return container;
     }
 
-    private static JsonArray Volumes(BuildRequest r) => new(
+    private static JsonArray Volumes(BuildRequest r)
+    {
+        var volumes = CommonVolumes(r);
+        if (r.Plan.Backups is { } backups)
+        {
+            foreach (var volume in PgBackRestBuilder.Volumes(r, backups))
+            {
+                volumes.Add(volume);
+            }
+        }
+
+        if (r.Plan.Exporter)
+        {
+            volumes.Add(ExporterBuilder.PasswordFile(r));
+        }
+
+        return volumes;
+    }
+
+    private static JsonArray CommonVolumes(BuildRequest r) => new(
         new JsonObject
         {
             ["name"] = "config",
@@ -137,7 +185,7 @@ public static class StatefulSetBuilder
         new JsonObject { ["name"] = "dshm", ["emptyDir"] = new JsonObject { ["medium"] = "Memory" } });
 
     /// <summary>Prefer one instance per node: losing a node then loses at most one member of the set.</summary>
-    private static JsonObject DefaultAffinity(JsonObject selector) => new()
+    internal static JsonObject DefaultAffinity(JsonObject selector) => new()
     {
         ["podAntiAffinity"] = new JsonObject
         {
@@ -167,7 +215,7 @@ public static class StatefulSetBuilder
         ["timeoutSeconds"] = 5,
     };
 
-    private static JsonObject Mount(string name, string path, bool readOnly = false)
+    internal static JsonObject Mount(string name, string path, bool readOnly = false)
     {
         var mount = new JsonObject { ["name"] = name, ["mountPath"] = path };
         if (readOnly)
@@ -178,7 +226,7 @@ public static class StatefulSetBuilder
         return mount;
     }
 
-    private static JsonObject Env(string name, string value) => new() { ["name"] = name, ["value"] = value };
+    internal static JsonObject Env(string name, string value) => new() { ["name"] = name, ["value"] = value };
 
     private static JsonObject FieldEnv(string name, string path) => new()
     {
@@ -200,7 +248,7 @@ public static class StatefulSetBuilder
         }
     }
 
-    private static void CopyStrings(JsonNode? source, JsonObject target)
+    internal static void CopyStrings(JsonNode? source, JsonObject target)
     {
         if (source is JsonObject map)
         {

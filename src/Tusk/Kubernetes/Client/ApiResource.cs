@@ -14,6 +14,8 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     public static readonly ApiResource Pod = new("", "v1", "Pod", "pods");
     public static readonly ApiResource Endpoints = new("", "v1", "Endpoints", "endpoints");
     public static readonly ApiResource StatefulSet = new("apps", "v1", "StatefulSet", "statefulsets");
+    public static readonly ApiResource Deployment = new("apps", "v1", "Deployment", "deployments");
+    public static readonly ApiResource PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims");
     public static readonly ApiResource Role = new("rbac.authorization.k8s.io", "v1", "Role", "roles");
     public static readonly ApiResource RoleBinding = new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings");
     public static readonly ApiResource PodDisruptionBudgetV1 = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets");
@@ -26,7 +28,7 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     /// <summary>Every resource above, to find one by an object's apiVersion and kind.</summary>
     public static readonly IReadOnlyList<ApiResource> Known =
     [
-        Namespace, ConfigMap, Secret, Service, ServiceAccount, Pod, Endpoints, StatefulSet, Role, RoleBinding,
+        Namespace, ConfigMap, Secret, Service, ServiceAccount, Pod, Endpoints, StatefulSet, Deployment, PersistentVolumeClaim, Role, RoleBinding,
         PodDisruptionBudgetV1, PodDisruptionBudgetV1Beta1, CustomResourceDefinition, PostgresCluster, Lease, Event,
     ];
 

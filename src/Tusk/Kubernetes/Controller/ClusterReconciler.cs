@@ -46,9 +46,29 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         }
 
         var plan = ClusterPlanner.Plan(cluster);
+        var images = (
+            PgBackRest: SidecarImages.PgBackRest(cluster, options.RelatedImages),
+            Exporter: SidecarImages.Exporter(cluster, options.RelatedImages),
+            PgBouncer: SidecarImages.PgBouncer(cluster, options.RelatedImages));
+        var missing = new[]
+        {
+            (plan.Backups is not null && images.PgBackRest is null, $"pgBackRest: set spec.backups.pgbackrest.image, or {SidecarImages.PgBackRestVariable} on the operator"),
+            (plan.Exporter && images.Exporter is null, $"postgres_exporter: set spec.monitoring.exporter.image, or {SidecarImages.ExporterVariable} on the operator"),
+            (plan.PgBouncer is not null && images.PgBouncer is null, $"PgBouncer: set spec.proxy.pgBouncer.image, or {SidecarImages.PgBouncerVariable} on the operator"),
+        }.Where(m => m.Item1).Select(m => m.Item2).ToList();
+        if (missing.Count > 0)
+        {
+            return await RefuseAsync(resource, generation, previous, "NoImage", $"no image for {string.Join("; for ", missing)}", cancel);
+        }
+
         var (users, internalPasswords, certificates) = await SecretMaterial.LoadOrCreateAsync(client, plan, clock, cancel);
         _pdbApiVersion ??= await client.ServesAsync("policy/v1", cancel) ? "policy/v1" : "policy/v1beta1";
-        var request = new BuildRequest(cluster, plan, resource["metadata"]!["uid"]!.GetValue<string>(), image, _pdbApiVersion, users, internalPasswords, certificates);
+        var request = new BuildRequest(cluster, plan, resource["metadata"]!["uid"]!.GetValue<string>(), image, _pdbApiVersion, users, internalPasswords, certificates)
+        {
+            PgBackRestImage = images.PgBackRest,
+            ExporterImage = images.Exporter,
+            PgBouncerImage = images.PgBouncer,
+        };
 
         foreach (var obj in ClusterObjectsBuilder.Build(request))
         {
@@ -56,7 +76,8 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             await client.ApplyAsync(ApiResource.Of(obj), ns, obj, force: true, cancel);
         }
 
-        var pods = await client.ListAsync(ApiResource.Pod, ns, $"{Labels.Cluster}={name}", cancel);
+        // Instances only: PgBouncer pods carry the cluster label too, but no instance set.
+        var pods = await client.ListAsync(ApiResource.Pod, ns, $"{Labels.Cluster}={name},{Labels.InstanceSet}", cancel);
         var status = KubeStatusCalculator.Compute(plan, generation, pods.Items, previous, clock.GetUtcNow());
         await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
         await WriteStatusAsync(ns, name, status, previous, cancel);

@@ -32,7 +32,9 @@ public static class SecretMaterial
         var passwords = new InternalPasswords(
             Value(internalSecret, "superuser-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
             Value(internalSecret, "replication-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
-            Value(internalSecret, "rewind-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric));
+            Value(internalSecret, "rewind-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
+            plan.Exporter ? Value(internalSecret, "monitor-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric) : null,
+            plan.PgBouncer is null ? null : Value(internalSecret, "pgbouncer-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric));
 
         using var ca = await RootCaAsync(client, ns, clock, cancel);
         var root = ca.Export();

@@ -11,6 +11,43 @@ internal static class BuildRequests
 {
     public const string Uid = "7d9c4a1e-0000-4000-8000-000000000001";
     public const string Image = "registry.example/tusk/postgres:15";
+    public const string PgBackRestImage = "registry.example/tusk/pgbackrest:2.54";
+    public const string ExporterImage = "registry.example/tusk/postgres-exporter:0.15";
+    public const string PgBouncerImage = "registry.example/tusk/pgbouncer:1.23";
+
+    /// <summary>Hippo with everything beside PostgreSQL on: pgBackRest with two volume repositories, the exporter, and PgBouncer.</summary>
+    public const string HippoWithSidecars = """
+        apiVersion: tusk.dev/v1
+        kind: PostgresCluster
+        metadata: {name: hippo, namespace: db}
+        spec:
+          postgresVersion: 15
+          instances:
+            - name: instance1
+              replicas: 2
+          users:
+            - name: hippo
+              databases: [hippo]
+              options: CREATEDB
+          backups:
+            pgbackrest:
+              global: {repo1-retention-full: "3"}
+              repos:
+                - name: repo1
+                  schedules: {full: "0 1 * * 0"}
+                  volume: {volumeClaimSpec: {accessModes: [ReadWriteMany], resources: {requests: {storage: 10Gi}}}}
+                - name: repo2
+                  volume: {volumeClaimSpec: {accessModes: [ReadWriteMany], storageClassName: slow, resources: {requests: {storage: 50Gi}}}}
+          monitoring:
+            exporter:
+              resources: {limits: {memory: 128Mi}}
+          proxy:
+            pgBouncer:
+              port: 6432
+              replicas: 2
+              poolMode: transaction
+              config: {global: {server_idle_timeout: "60"}}
+        """;
 
     public const string Hippo = """
         apiVersion: tusk.dev/v1
@@ -49,6 +86,11 @@ internal static class BuildRequests
         var plan = ClusterPlanner.Plan(cluster);
         var passwords = plan.Users.ToDictionary(u => u.Name, u => "pw-" + u.Name + "@/?&");
         return new BuildRequest(cluster, plan, uid, Image, pdbApiVersion, passwords,
-            new InternalPasswords("super-secret", "repl-secret", "rewind-secret"), Certificates.Value);
+            new InternalPasswords("super-secret", "repl-secret", "rewind-secret", "monitor-secret", "bouncer-\"secret"), Certificates.Value)
+        {
+            PgBackRestImage = PgBackRestImage,
+            ExporterImage = ExporterImage,
+            PgBouncerImage = PgBouncerImage,
+        };
     }
 }

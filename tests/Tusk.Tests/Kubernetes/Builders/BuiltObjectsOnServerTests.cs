@@ -22,10 +22,12 @@ public sealed class BuiltObjectsOnServerTests(ApiServer server)
         return (ns, request with { Uid = created["metadata"]!["uid"]!.GetValue<string>(), PodDisruptionBudgetApiVersion = pdbVersion });
     }
 
-    [Fact]
-    public async Task Every_built_object_is_accepted_by_server_side_apply_with_no_field_dropped()
+    [Theory]
+    [InlineData(BuildRequests.Hippo)]
+    [InlineData(BuildRequests.HippoWithSidecars)]
+    public async Task Every_built_object_is_accepted_by_server_side_apply_with_no_field_dropped(string yaml)
     {
-        var (ns, request) = await ClusterAsync(BuildRequests.Hippo);
+        var (ns, request) = await ClusterAsync(yaml);
         var objects = ClusterObjectsBuilder.Build(request);
         Assert.Contains(objects, o => o["apiVersion"]!.GetValue<string>() == "policy/v1beta1");
         foreach (var sent in objects)
@@ -38,23 +40,50 @@ public sealed class BuiltObjectsOnServerTests(ApiServer server)
         }
     }
 
-    [Fact]
-    public async Task Applying_the_same_objects_again_changes_nothing()
+    [Theory]
+    [InlineData(BuildRequests.Hippo)]
+    [InlineData(BuildRequests.HippoWithSidecars)]
+    public async Task Applying_the_same_objects_again_changes_nothing(string yaml)
     {
-        var (ns, request) = await ClusterAsync(BuildRequests.Hippo);
+        var (ns, request) = await ClusterAsync(yaml);
         var first = new List<string>();
         foreach (var o in ClusterObjectsBuilder.Build(request))
         {
-            first.Add((await server.Admin.ApplyAsync(ApiResource.Of(o), ns, o, force: true))["metadata"]!["resourceVersion"]!.GetValue<string>());
+            first.Add(Fingerprint(o, await server.Admin.ApplyAsync(ApiResource.Of(o), ns, o, force: true)));
         }
 
         var second = new List<string>();
         foreach (var o in ClusterObjectsBuilder.Build(request))
         {
-            second.Add((await server.Admin.ApplyAsync(ApiResource.Of(o), ns, o, force: true))["metadata"]!["resourceVersion"]!.GetValue<string>());
+            second.Add(Fingerprint(o, await server.Admin.ApplyAsync(ApiResource.Of(o), ns, o, force: true)));
         }
 
         Assert.Equal(first, second);
+    }
+
+    /// <summary>
+    /// The resourceVersion; for StatefulSets and PersistentVolumeClaims the whole stored object but
+    /// its resourceVersion and managedFields times. kube-apiserver 1.20 rewrites those two kinds on
+    /// a no-op server-side apply (kubernetes/kubernetes#95460): measured here, a StatefulSet applied
+    /// unchanged every 400 ms got a new resourceVersion whenever the second of its managedFields
+    /// time changed, and a claim got one on its first re-apply — with nothing else different.
+    /// </summary>
+    private static string Fingerprint(JsonObject sent, JsonObject stored)
+    {
+        if (sent["kind"]!.GetValue<string>() is not ("StatefulSet" or "PersistentVolumeClaim"))
+        {
+            return stored["metadata"]!["resourceVersion"]!.GetValue<string>();
+        }
+
+        var content = stored.DeepClone().AsObject();
+        var metadata = content["metadata"]!.AsObject();
+        metadata.Remove("resourceVersion");
+        foreach (var entry in metadata["managedFields"]!.AsArray())
+        {
+            entry!.AsObject().Remove("time");
+        }
+
+        return content.ToJsonString();
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class KubernetesSchemaTests
     [InlineData(BuildRequests.Hippo, "policy/v1beta1")]
     [InlineData(Rich, "policy/v1")]
     [InlineData(Rich, "policy/v1beta1")]
+    [InlineData(BuildRequests.HippoWithSidecars, "policy/v1")]
     public void Every_built_object_is_valid_against_the_kubernetes_schemas(string yaml, string pdbApiVersion)
     {
         var objects = ClusterObjectsBuilder.Build(BuildRequests.From(yaml, pdbApiVersion: pdbApiVersion));

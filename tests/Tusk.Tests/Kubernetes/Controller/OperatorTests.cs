@@ -248,4 +248,48 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         Assert.Equal("no image for PostgreSQL 14: set spec.image, or RELATED_IMAGE_POSTGRES_14 on the operator", status["lastError"]!.GetValue<string>());
         Assert.Empty(await NamesAsync(ApiResource.StatefulSet));
     }
+
+    private static JsonObject HippoWithSidecars(bool images)
+    {
+        var hippo = Hippo(replicas: 1);
+        var spec = hippo["spec"]!.AsObject();
+        spec["backups"] = JsonNode.Parse("""{"pgbackrest": {"repos": [{"name": "repo1", "volume": {"volumeClaimSpec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}]}}""");
+        spec["monitoring"] = JsonNode.Parse("""{"exporter": {}}""");
+        spec["proxy"] = JsonNode.Parse("""{"pgBouncer": {"port": 6432}}""");
+        if (images)
+        {
+            spec["backups"]!["pgbackrest"]!["image"] = "registry.example/pgbackrest:2.45";
+            spec["monitoring"]!["exporter"]!["image"] = "registry.example/exporter:0.11";
+            spec["proxy"]!["pgBouncer"]!["image"] = "registry.example/pgbouncer:1.18";
+        }
+
+        return hippo;
+    }
+
+    [Fact]
+    public async Task Backups_monitoring_and_pooling_without_images_are_refused_with_where_to_set_each()
+    {
+        await ApplyAsync(HippoWithSidecars(images: false));
+        var status = await WaitForStatusAsync(s => s["lastError"] is not null, "lastError");
+        Assert.Equal(
+            "no image for pgBackRest: set spec.backups.pgbackrest.image, or RELATED_IMAGE_PGBACKREST on the operator; for postgres_exporter: set spec.monitoring.exporter.image, or RELATED_IMAGE_EXPORTER on the operator; for PgBouncer: set spec.proxy.pgBouncer.image, or RELATED_IMAGE_PGBOUNCER on the operator",
+            status["lastError"]!.GetValue<string>());
+        Assert.Empty(await NamesAsync(ApiResource.StatefulSet));
+    }
+
+    [Fact]
+    public async Task Backups_monitoring_and_pooling_get_their_objects_and_passwords_of_their_own()
+    {
+        await ApplyAsync(HippoWithSidecars(images: true));
+        await WaitForStatusAsync(s => Phase(s) == "Creating", "phase Creating");
+
+        Assert.Equal(["hippo-pgbouncer"], await NamesAsync(ApiResource.Deployment));
+        Assert.Equal(["hippo-repo1"], await NamesAsync(ApiResource.PersistentVolumeClaim));
+        Assert.Contains("hippo-pgbackrest-config", await NamesAsync(ApiResource.ConfigMap));
+        var internalSecret = (await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-internal"))!["data"]!.AsObject();
+        Assert.True(internalSecret.ContainsKey("monitor-password"));
+        Assert.True(internalSecret.ContainsKey("pgbouncer-password"));
+        var user = (await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-pguser-hippo"))!["data"]!.AsObject();
+        Assert.True(user.ContainsKey("pgbouncer-uri"));
+    }
 }

@@ -12,7 +12,7 @@ namespace Tusk.Runtime.Local.Backups;
 public static class PgBackRestConfigBuilder
 {
     /// <summary>Tusk's defaults, each overridable in spec.backups.pgbackrest.global. start-fast: a backup begins at once instead of after a spread checkpoint.</summary>
-    private static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["start-fast"] = "y",
         ["log-level-file"] = "info",
