@@ -123,6 +123,20 @@ public sealed class BackupRestoreTests
         var described = (await sandbox.RunOkAsync("describe", "cluster", "kept")).Out;
         Assert.Contains("Backups (pgBackRest; archiving works):", described, StringComparison.Ordinal);
         Assert.Contains(only.Label, described, StringComparison.Ordinal);
+
+        // Back to exactly that backup: what was written after it is gone.
+        await using (var connection = await sandbox.ConnectAsync("kept", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_backup (x int)");
+        }
+
+        await sandbox.RunOkAsync("restore", "kept", "--to-backup", only.Label, "--yes", "--wait", "--timeout", "120s");
+        await using (var connection = await sandbox.ConnectAsync("kept", port))
+        {
+            Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_backup') IS NULL"));
+        }
+
+        Assert.Equal($"backup {only.Label}", (await sandbox.ClusterAsync("kept")).Status!.Restore!.Target);
     }
 
     [Fact]
