@@ -292,4 +292,15 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         var user = (await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-pguser-hippo"))!["data"]!.AsObject();
         Assert.True(user.ContainsKey("pgbouncer-uri"));
     }
+
+    [Fact]
+    public async Task A_user_without_options_as_in_PGOs_examples_is_accepted_and_reconciled()
+    {
+        var hippo = Hippo(replicas: 1);
+        hippo["spec"]!["users"]![0]!.AsObject().Remove("options");
+        await ApplyAsync(hippo);
+        var status = await WaitForStatusAsync(s => Phase(s) == "Creating", "phase Creating");
+        Assert.Null(status["lastError"]);
+        Assert.Contains("hippo-pguser-hippo", await NamesAsync(ApiResource.Secret));
+    }
 }
