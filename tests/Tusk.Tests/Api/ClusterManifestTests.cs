@@ -198,4 +198,23 @@ public class ClusterManifestTests
         Assert.Equal(Severity.Warning, Assert.Single(result.Warnings).Severity);
         Assert.False(result.IsValid);
     }
+
+    [Fact]
+    public void On_Kubernetes_the_pooler_may_take_the_clusters_port_because_each_endpoint_is_a_Service_of_its_own()
+    {
+        const string yaml = """
+            apiVersion: tusk.dev/v1
+            kind: PostgresCluster
+            metadata:
+              name: hippo
+            spec:
+              port: 5432
+              proxy:
+                pgBouncer:
+                  port: 5432
+            """;
+
+        Assert.Empty(ClusterManifest.Check(yaml, "hippo.yaml", localRuntime: false)[0].Errors);
+        Assert.Contains(ClusterManifest.Check(yaml, "hippo.yaml", OnlyPostgres15)[0].Errors, p => p.Path == "spec.proxy.pgBouncer.port");
+    }
 }

@@ -336,8 +336,9 @@ public static class ClusterValidator
         {
             problems.Add(new Problem($"{at}.port", $"{port} is outside 1024–65535; choose a port in that range"));
         }
-        else if (port == clusterPort || port == clusterPort + 1)
+        else if (host is not null && (port == clusterPort || port == clusterPort + 1))
         {
+            // On a machine the endpoints are ports of 127.0.0.1; on Kubernetes each is a Service of its own.
             problems.Add(new Problem($"{at}.port", $"port {port} is the cluster's {(port == clusterPort ? "primary" : "replicas")} endpoint; give the pooler its own port (the default is spec.port + 2)"));
         }
         else if (host is not null && !host.IsPortFree(port))
