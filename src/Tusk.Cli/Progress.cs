@@ -25,7 +25,7 @@ public static class Progress
                 last = line;
             }
 
-            if (status?.Restore is { Phase: "Failed" } failed)
+            if (status?.Restore is { Phase: RestorePhases.Failed } failed)
             {
                 await context.Err.WriteLineAsync($"error: the restore of {ns}/{name} failed: {failed.Message}");
                 return ExitCodes.Failed;

@@ -78,6 +78,6 @@ public static class RestoreCommand
 
         var startedAt = cluster?.Status?.Restore?.StartedAt;
         return await Progress.WaitUntilReadyAsync(context, agent, ns, name, 0, timeout, cancel,
-            status => status.Restore is { Phase: "Succeeded" } done && done.StartedAt != startedAt);
+            status => status.Restore is { Phase: Api.RestorePhases.Succeeded } done && done.StartedAt != startedAt);
     }
 }

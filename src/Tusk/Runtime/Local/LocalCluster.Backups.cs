@@ -58,8 +58,8 @@ public sealed partial class LocalCluster
             return (false, $"{Plan.Name} cannot take a backup yet: {(State.Restore is not null ? "a restore is in progress" : leader is null ? "it has no primary" : "its pgBackRest stanza is not created yet")}; wait until `tusk describe cluster {Plan.Name}` shows it Ready", null);
         }
 
-        var ok = _backups.Start(leader, repo, type, "manual", out var message);
-        return (ok, message, ok ? _backups.Running?.Id : null);
+        var job = _backups.Start(leader, repo, type, "manual", out var message);
+        return (job is not null, message, job?.Id);
     }
 
     /// <summary>Every backup in every repository (`tusk get backups`).</summary>
@@ -95,7 +95,7 @@ public sealed partial class LocalCluster
 
         var now = _clock.GetUtcNow();
         State.Restore = new PendingRestore(repoPath, clone.Target, now, []);
-        State.LastRestore = new RestoreStatus($"clone of {clone.Namespace}/{clone.Cluster} to {clone.Target.Description}", "Running", now);
+        State.LastRestore = new RestoreStatus($"clone of {clone.Namespace}/{clone.Cluster} to {clone.Target.Description}", RestorePhases.Running, now);
         SaveState();
     }
 
@@ -120,7 +120,7 @@ public sealed partial class LocalCluster
         }
 
         // A failed restore may be retried with another target; one still running may not.
-        var failed = State.Restore is not null && State.LastRestore?.Phase == "Failed" ? State.Restore : null;
+        var failed = State.Restore is not null && State.LastRestore?.Phase == RestorePhases.Failed ? State.Restore : null;
         if ((State.Restore is not null && failed is null) || _backups.Running is not null)
         {
             return (false, State.Restore is not null ? "a restore is already in progress" : "a backup is running; wait for it to finish (`tusk describe cluster` shows it)");
@@ -168,7 +168,7 @@ public sealed partial class LocalCluster
         }
 
         State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside);
-        State.LastRestore = new RestoreStatus(target.Description, "Running", now);
+        State.LastRestore = new RestoreStatus(target.Description, RestorePhases.Running, now);
         // The restored database is as it was at the target: users, roles and the stanza are checked again.
         (State.Bootstrapped, State.AppliedUsersHash, State.AppliedDynamicConfigHash, State.AppliedDynamicConfig) = (false, null, null, null);
         (State.AppliedPgBouncerAuthHash, State.AppliedMonitorHash, State.StanzaHash) = (null, null, null);
@@ -281,9 +281,9 @@ public sealed partial class LocalCluster
         }
 
         State.Restore = null;
-        State.LastRestore = (State.LastRestore ?? new RestoreStatus(restore.Target.Description, "Running", restore.StartedAt)) with
+        State.LastRestore = (State.LastRestore ?? new RestoreStatus(restore.Target.Description, RestorePhases.Running, restore.StartedAt)) with
         {
-            Phase = "Succeeded",
+            Phase = RestorePhases.Succeeded,
             CompletedAt = _clock.GetUtcNow(),
             Message = $"{leader.Name} runs on timeline {leader.Timeline}",
             Timeline = leader.Timeline,

@@ -365,9 +365,9 @@ public sealed partial class LocalCluster
         else if (_members.Count > 0)
         {
             diagnosis = _members.Select(m => LogDiagnosis.Explain(Tail(m.PatroniLog), Plan.PostgresVersion)).FirstOrDefault(d => d is not null);
-            if (diagnosis is not null && State.Restore is not null && State.LastRestore is { Phase: "Running" } running)
+            if (diagnosis is not null && State.Restore is not null && State.LastRestore is { Phase: RestorePhases.Running } running)
             {
-                State.LastRestore = running with { Phase = "Failed", Message = diagnosis };
+                State.LastRestore = running with { Phase = RestorePhases.Failed, Message = diagnosis };
             }
 
             if (State.Restore is not null)

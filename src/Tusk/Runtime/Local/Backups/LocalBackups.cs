@@ -174,7 +174,7 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
                     continue;
                 }
 
-                if (BackupSchedule.Due(schedule.Cron, last, now) is { } slot && Start(leader, repo, schedule.Type, $"scheduled ({schedule.Cron})", out var message))
+                if (BackupSchedule.Due(schedule.Cron, last, now) is { } slot && Start(leader, repo, schedule.Type, $"scheduled ({schedule.Cron})", out var message) is not null)
                 {
                     state.ScheduleSlots[key] = slot;
                     outcomes.Add(message);
@@ -183,15 +183,15 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
         }
     }
 
-    /// <summary>Starts a backup in the background; false (with the reason) when one is already running.</summary>
-    public bool Start(LocalMember leader, RepoPlan repo, string type, string reason, out string message)
+    /// <summary>Starts a backup in the background and returns its job; null (with the reason) when one is already running.</summary>
+    public BackupJob? Start(LocalMember leader, RepoPlan repo, string type, string reason, out string message)
     {
         lock (_lock)
         {
             if (_running is { } running)
             {
                 message = $"a {running.Type} backup to {running.Repo} is already running (started {running.StartedAt:HH:mm:ss} UTC); wait for it to finish";
-                return false;
+                return null;
             }
 
             var id = clock.GetUtcNow().ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
@@ -224,7 +224,7 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
                 }
             });
             message = $"started a {type} backup to {repo.Name} from {leader.Name} ({reason}), job {id}";
-            return true;
+            return job;
         }
     }
 
