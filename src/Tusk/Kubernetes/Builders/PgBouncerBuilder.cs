@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -145,46 +144,10 @@ public static class PgBouncerBuilder
     /// <summary>pgbouncer.ini: the local runtime's settings, listening on the pod's addresses and forwarding to the primary Service.</summary>
     public static string Ini(BuildRequest r, PgBouncerPlan plan)
     {
+        // The server certificate names the primary Service, so the upstream is verified in full.
         var tls = PatroniConfigMapBuilder.TlsDirectory;
-        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["listen_addr"] = "*",
-            ["listen_port"] = Number(plan.Port),
-            ["unix_socket_dir"] = "",
-            ["pool_mode"] = plan.PoolMode,
-            ["default_pool_size"] = Number(plan.DefaultPoolSize),
-            ["max_client_conn"] = Number(plan.MaxClientConn),
-            ["auth_type"] = "scram-sha-256",
-            ["auth_file"] = $"{AuthDirectory}/{AuthFileName}",
-            ["auth_user"] = PgBouncerPlan.AuthUser,
-            ["auth_query"] = PgBouncerPlan.AuthQuery,
-            ["client_tls_sslmode"] = "require",
-            ["client_tls_cert_file"] = $"{tls}/tls.crt",
-            ["client_tls_key_file"] = $"{tls}/tls.key",
-            ["client_tls_ca_file"] = $"{tls}/ca.crt",
-            // The server certificate names the primary Service, so the upstream is verified in full.
-            ["server_tls_sslmode"] = "verify-full",
-            ["server_tls_ca_file"] = $"{tls}/ca.crt",
-            ["server_login_retry"] = "1",
-            ["ignore_startup_parameters"] = "extra_float_digits,options",
-        };
-        foreach (var (name, value) in plan.Settings)
-        {
-            settings[name] = value;
-        }
-
-        var text = new StringBuilder();
-        text.Append("; Written by Tusk; changes are overwritten.\n");
-        text.Append("[databases]\n");
-        text.Append(CultureInfo.InvariantCulture, $"* = host={ObjectNames.Primary(r.Name)} port={Number(r.Plan.Port)}\n");
-        text.Append('\n');
-        text.Append("[pgbouncer]\n");
-        foreach (var (name, value) in settings)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{name} = {value}\n");
-        }
-
-        return text.ToString();
+        return PgBouncerConfigBuilder.Build(
+            plan, "*", ObjectNames.Primary(r.Name), r.Plan.Port, $"{AuthDirectory}/{AuthFileName}", $"{tls}/tls.crt", $"{tls}/tls.key", $"{tls}/ca.crt");
     }
 
     /// <summary>The host clients reach the pooler at: its Service's DNS name.</summary>
@@ -196,6 +159,4 @@ public static class PgBouncerBuilder
         r.Internal.PgBouncer ?? throw new ArgumentException($"no password for {PgBouncerPlan.AuthUser} in the build request (InternalPasswords.PgBouncer) while spec.proxy.pgBouncer is set", nameof(r));
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
-
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -24,7 +24,7 @@ public sealed class LocalPooler(ClusterDirectory directory, CertificateStore cer
             : certificates.EnsureServerCertificate(ca, $"{plan.Name}-pgbouncer", directory.PgBouncerTls);
         var authChanged = account.WriteIfChanged(directory.PgBouncerAuthFile, PgBouncerConfigBuilder.AuthFile(secrets.PgBouncer), Modes.PrivateFile);
         var tls = directory.PgBouncerTls;
-        var config = PgBouncerConfigBuilder.Build(pooler, plan.Port, directory.PgBouncerAuthFile, Path.Combine(tls, "server.crt"), Path.Combine(tls, "server.key"), Path.Combine(tls, "ca.crt"));
+        var config = PgBouncerConfigBuilder.Build(pooler, "127.0.0.1", "127.0.0.1", plan.Port, directory.PgBouncerAuthFile, Path.Combine(tls, "server.crt"), Path.Combine(tls, "server.key"), Path.Combine(tls, "ca.crt"));
         var configChanged = account.WriteIfChanged(directory.PgBouncerConfig, config, Modes.PrivateFile);
         _process ??= new SupervisedProcess(
             new ProcessSpec("pgbouncer", "/usr/sbin/pgbouncer", [directory.PgBouncerConfig], directory.PgBouncerLog, directory.PgBouncerPid, directory.PgBouncer),

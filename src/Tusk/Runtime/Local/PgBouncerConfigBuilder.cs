@@ -12,15 +12,18 @@ namespace Tusk.Runtime.Local;
 /// up with auth_query through Tusk's own role, whose plaintext password is the only entry of the
 /// auth_file — a SCRAM secret there makes PgBouncer refuse logins ("password is SCRAM secret").
 /// TLS both ways: required from clients with a certificate from Tusk's CA, and verified against
-/// that CA towards the servers.
+/// that CA towards the servers. The Kubernetes runtime writes the same file, listening on the
+/// pod's addresses and forwarding to the primary Service.
 /// </summary>
 public static class PgBouncerConfigBuilder
 {
-    public static string Build(PgBouncerPlan plan, int primaryEndpointPort, string authFile, string certificate, string key, string caFile)
+    /// <param name="listenAddress">Where clients connect: 127.0.0.1 locally, every address ("*") in a pod.</param>
+    /// <param name="upstreamHost">What always leads to the primary: HAProxy's endpoint locally, the primary Service on Kubernetes.</param>
+    public static string Build(PgBouncerPlan plan, string listenAddress, string upstreamHost, int upstreamPort, string authFile, string certificate, string key, string caFile)
     {
         var settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["listen_addr"] = "127.0.0.1",
+            ["listen_addr"] = listenAddress,
             ["listen_port"] = Number(plan.Port),
             ["unix_socket_dir"] = "",
             ["pool_mode"] = plan.PoolMode,
@@ -50,7 +53,7 @@ public static class PgBouncerConfigBuilder
         var text = new StringBuilder();
         text.AppendLine("; Written by Tusk; changes are overwritten.");
         text.AppendLine("[databases]");
-        text.AppendLine(CultureInfo.InvariantCulture, $"* = host=127.0.0.1 port={primaryEndpointPort}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"* = host={upstreamHost} port={upstreamPort}");
         text.AppendLine();
         text.AppendLine("[pgbouncer]");
         foreach (var (name, value) in settings)

@@ -10,7 +10,7 @@ public sealed class PgBouncerConfigBuilderTests
     [Fact]
     public void Every_database_goes_to_the_upstream_over_verified_tls_and_passwords_are_looked_up_through_tusks_role()
     {
-        var ini = PgBouncerConfigBuilder.Build(Plan, 7001, "/c/pgbouncer/userlist.txt", "/c/tls/server.crt", "/c/tls/server.key", "/c/tls/ca.crt");
+        var ini = PgBouncerConfigBuilder.Build(Plan, "127.0.0.1", "127.0.0.1", 7001, "/c/pgbouncer/userlist.txt", "/c/tls/server.crt", "/c/tls/server.key", "/c/tls/ca.crt");
         var lines = ini.Split('\n', StringSplitOptions.TrimEntries);
 
         Assert.Contains("* = host=127.0.0.1 port=7001", lines);
