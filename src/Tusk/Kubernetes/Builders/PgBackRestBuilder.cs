@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Tusk.Planning;
 using Tusk.Planning.Backups;
@@ -61,38 +60,11 @@ public static class PgBackRestBuilder
     }
 
     /// <summary>pgbackrest.conf: Tusk's defaults (shared with the local runtime), the user's global options, then what Tusk manages.</summary>
-    public static string Config(ClusterPlan plan, BackupPlan backups)
-    {
-        var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var repo in backups.Repos)
-        {
-            options[$"repo{repo.Index}-path"] = RepoPath(repo);
-        }
-
-        foreach (var (key, value) in PgBackRestConfigBuilder.Defaults.Concat(backups.Global))
-        {
-            options[key] = value;
-        }
-
-        options["archive-async"] = "y";
-        options["spool-path"] = $"{WorkDirectory}/spool";
-        options["lock-path"] = "/tmp/pgbackrest";
-        options["log-path"] = $"{WorkDirectory}/log";
-        options["log-level-console"] = "warn";
-
-        var text = new StringBuilder("[global]\n");
-        foreach (var (key, value) in options)
-        {
-            text.Append(key).Append('=').Append(value).Append('\n');
-        }
-
-        text.Append('[').Append(BackupPlan.Stanza).Append("]\n")
-            .Append("pg1-path=").Append(DataDirectory(plan)).Append('\n')
-            .Append("pg1-socket-path=").Append(PatroniConfigMapBuilder.SocketDirectory).Append('\n')
-            .Append("pg1-port=").Append(plan.Port).Append('\n')
-            .Append("pg1-user=").Append(ClusterPlan.Superuser).Append('\n');
-        return text.ToString();
-    }
+    public static string Config(ClusterPlan plan, BackupPlan backups) =>
+        PgBackRestConfigBuilder.Build(
+            backups.Global,
+            backups.Repos.Select(r => (r.Index, RepoPath(r))),
+            new PgBackRestLocation(DataDirectory(plan), PatroniConfigMapBuilder.SocketDirectory, plan.Port, WorkDirectory, "/tmp/pgbackrest"));
 
     /// <summary>
     /// The sidecar: pgBackRest's tools beside PostgreSQL, sharing its data volume, socket, locks,

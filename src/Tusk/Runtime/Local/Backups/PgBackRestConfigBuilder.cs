@@ -12,7 +12,7 @@ namespace Tusk.Runtime.Local.Backups;
 public static class PgBackRestConfigBuilder
 {
     /// <summary>Tusk's defaults, each overridable in spec.backups.pgbackrest.global. start-fast: a backup begins at once instead of after a spread checkpoint.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
+    private static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["start-fast"] = "y",
         ["log-level-file"] = "info",
@@ -20,7 +20,11 @@ public static class PgBackRestConfigBuilder
     };
 
     /// <param name="repoPaths">Each repository's index and directory.</param>
-    public static string Build(IReadOnlyDictionary<string, string> global, IEnumerable<(int Index, string Path)> repoPaths, LocalMember member)
+    public static string Build(IReadOnlyDictionary<string, string> global, IEnumerable<(int Index, string Path)> repoPaths, LocalMember member) =>
+        Build(global, repoPaths, new PgBackRestLocation(member.DataDirectory, member.SocketDirectory, member.PostgresPort, member.PgBackRestDirectory, Path.Combine(member.PgBackRestDirectory, "lock")));
+
+    /// <summary>The same file for any location: the Kubernetes runtime writes it for its pods.</summary>
+    public static string Build(IReadOnlyDictionary<string, string> global, IEnumerable<(int Index, string Path)> repoPaths, PgBackRestLocation at)
     {
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (index, path) in repoPaths)
@@ -34,9 +38,9 @@ public static class PgBackRestConfigBuilder
         }
 
         options["archive-async"] = "y";
-        options["spool-path"] = Path.Combine(member.PgBackRestDirectory, "spool");
-        options["lock-path"] = Path.Combine(member.PgBackRestDirectory, "lock");
-        options["log-path"] = Path.Combine(member.PgBackRestDirectory, "log");
+        options["spool-path"] = $"{at.WorkDirectory}/spool";
+        options["lock-path"] = at.LockDirectory;
+        options["log-path"] = $"{at.WorkDirectory}/log";
         options["log-level-console"] = "warn";
 
         var text = new StringBuilder("[global]\n");
@@ -46,9 +50,9 @@ public static class PgBackRestConfigBuilder
         }
 
         text.Append('[').Append(BackupPlan.Stanza).Append("]\n")
-            .Append("pg1-path=").Append(member.DataDirectory).Append('\n')
-            .Append("pg1-socket-path=").Append(member.SocketDirectory).Append('\n')
-            .Append("pg1-port=").Append(member.PostgresPort).Append('\n')
+            .Append("pg1-path=").Append(at.DataDirectory).Append('\n')
+            .Append("pg1-socket-path=").Append(at.SocketDirectory).Append('\n')
+            .Append("pg1-port=").Append(at.Port).Append('\n')
             .Append("pg1-user=").Append(Planning.ClusterPlan.Superuser).Append('\n');
         return text.ToString();
     }
