@@ -56,13 +56,15 @@ public static class CreateCommand
         var target = "";
         if (toTime is not null)
         {
-            if (!Planning.Backups.RestoreTarget.TryParseTime(toTime, out var time))
+            // The same reading of --to-time as `tusk restore`.
+            var (restoreTarget, problem) = RestoreCommand.Target(toTime, null, null);
+            if (restoreTarget is null)
             {
-                await context.Err.WriteLineAsync($"error: --to-time: \"{toTime}\" is not a time; write it like \"2026-11-30 14:00:00+00\"");
+                await context.Err.WriteLineAsync($"error: {problem}");
                 return ExitCodes.InvalidInput;
             }
 
-            target = string.Concat(Planning.Backups.RestoreTarget.ToTime(time).Options.Select(o => $"\n        - \"{o}\""));
+            target = string.Concat(restoreTarget.Options.Select(o => $"\n        - \"{o}\""));
         }
 
         var (original, exit) = await ClusterLookup.FindAsync(context, r.GetValue(ns)!, source, cancel);

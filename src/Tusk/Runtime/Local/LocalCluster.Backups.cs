@@ -40,10 +40,9 @@ public sealed partial class LocalCluster
             return (false, $"{Plan.Name} has no backup repository; add spec.backups.pgbackrest.repos (e.g. [{{name: repo1}}]) and apply", null);
         }
 
-        var repo = backups.Repo(repoName ?? backups.ManualRepo);
-        if (repo is null)
+        if (FindRepo(backups, repoName) is not { } repo)
         {
-            return (false, $"\"{repoName}\" is not a repository of {Plan.Name}; it has {string.Join(", ", backups.Repos.Select(r => r.Name))}", null);
+            return (false, NotARepo(backups, repoName), null);
         }
 
         type ??= backups.ManualType;
@@ -62,6 +61,12 @@ public sealed partial class LocalCluster
         return (job is not null, message, job?.Id);
     }
 
+    /// <summary>The repository a command names, else spec.backups.pgbackrest.manual's, else the first.</summary>
+    private static RepoPlan? FindRepo(BackupPlan backups, string? repoName) => backups.Repo(repoName ?? backups.ManualRepo);
+
+    private string NotARepo(BackupPlan backups, string? repoName) =>
+        $"\"{repoName}\" is not a repository of {Plan.Name}; it has {string.Join(", ", backups.Repos.Select(r => r.Name))}";
+
     /// <summary>Every backup in every repository (`tusk get backups`).</summary>
     public async Task<(IReadOnlyList<BackupRecord>? Backups, string Message)> ListBackupsAsync(CancellationToken cancel)
     {
@@ -71,10 +76,10 @@ public sealed partial class LocalCluster
         }
 
         var member = _members.FirstOrDefault(m => m.Name == Status?.Primary) ?? _members.FirstOrDefault();
-        var json = member is null ? null : await _backups.InfoAsync(member, cancel, fresh: true);
-        return json is null
+        var backups = member is null ? null : await _backups.InfoAsync(member, cancel, fresh: true);
+        return backups is null
             ? (null, $"pgBackRest could not read the repositories of {Plan.Name}; see {member?.PatroniLog}")
-            : ([.. PgBackRestInfo.Backups(json).OrderBy(b => b.StartedAt)], "");
+            : ([.. backups.OrderBy(b => b.StartedAt)], "");
     }
 
     /// <summary>The repository directory of a repoN, for a clone reading this cluster's backups.</summary>
@@ -113,10 +118,9 @@ public sealed partial class LocalCluster
             return (false, $"{Plan.Name} has no backup repository to restore from; add spec.backups.pgbackrest.repos");
         }
 
-        var repo = backups.Repo(repoName ?? backups.ManualRepo);
-        if (repo is null)
+        if (FindRepo(backups, repoName) is not { } repo)
         {
-            return (false, $"\"{repoName}\" is not a repository of {Plan.Name}; it has {string.Join(", ", backups.Repos.Select(r => r.Name))}");
+            return (false, NotARepo(backups, repoName));
         }
 
         // A failed restore may be retried with another target; one still running may not.

@@ -20,7 +20,9 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
     private BackupJob? _running;
     private string? _archiveError;
     private DateTimeOffset _archiveCheckedAt;
-    private string? _infoJson;
+    // What `pgbackrest info` said last, read once per run of it, not on every status.
+    private IReadOnlyList<BackupRecord>? _backupRecords;
+    private IReadOnlyDictionary<string, (bool Ok, string Message)>? _repoHealth;
     private DateTimeOffset _infoAt;
     private bool _infoStale = true;
 
@@ -228,35 +230,34 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
         }
     }
 
-    /// <summary>`pgbackrest info` as JSON, run again after each backup and once a minute.</summary>
-    public async Task<string?> InfoAsync(LocalMember member, CancellationToken cancel, bool fresh = false)
+    /// <summary>Every backup `pgbackrest info` lists (null until it has answered once); run again after each backup and once a minute.</summary>
+    public async Task<IReadOnlyList<BackupRecord>?> InfoAsync(LocalMember member, CancellationToken cancel, bool fresh = false)
     {
         var now = clock.GetUtcNow();
-        if (!fresh && !_infoStale && _infoJson is not null && now - _infoAt < InfoInterval)
+        if (!fresh && !_infoStale && _backupRecords is not null && now - _infoAt < InfoInterval)
         {
-            return _infoJson;
+            return _backupRecords;
         }
 
         var result = await PgBackRestAsync(member.PgBackRestConfig, ["--output=json", "info"], cancel);
         if (result.Ok)
         {
-            (_infoJson, _infoAt, _infoStale) = (result.Output, now, false);
+            (_backupRecords, _repoHealth, _infoAt, _infoStale) = (PgBackRestInfo.Backups(result.Output), PgBackRestInfo.Repos(result.Output), now, false);
         }
 
-        return _infoJson;
+        return _backupRecords;
     }
 
     public BackupsStatus Status(BackupPlan backups)
     {
         var now = clock.GetUtcNow();
-        var records = _infoJson is null ? [] : PgBackRestInfo.Backups(_infoJson);
-        var health = _infoJson is null ? new Dictionary<string, (bool, string)>() : PgBackRestInfo.Repos(_infoJson);
+        var records = _backupRecords ?? [];
         BackupRef? Last(string repo, string type) => records.Where(b => b.Repo == repo && b.Type == type).OrderBy(b => b.StoppedAt).Select(b => new BackupRef(b.Label, b.StoppedAt)).LastOrDefault();
         return new BackupsStatus
         {
             Repos = [.. backups.Repos.Select(r =>
             {
-                var (ok, message) = health.TryGetValue(r.Name, out var h) ? h : (false, state.StanzaHash is null ? "stanza not created yet (waiting for the primary)" : "not read yet");
+                var (ok, message) = _repoHealth?.TryGetValue(r.Name, out var h) == true ? h : (false, state.StanzaHash is null ? "stanza not created yet (waiting for the primary)" : "not read yet");
                 var next = r.Schedules
                     .Select(s => BackupSchedule.Next(s.Cron, now) is { } at ? new ScheduledBackup(s.Type, at) : null)
                     .OfType<ScheduledBackup>()
