@@ -21,6 +21,9 @@ skipped = int(c.get('notExecuted', 0))
 for e in root.iterfind('.//t:UnitTestResult', ns):
     if e.get('outcome') == 'Failed':
         print(f"FAILED: {e.get('testName')}")
+        message = e.find('t:Output/t:ErrorInfo/t:Message', ns)
+        if message is not None and message.text:
+            print('  ' + message.text.strip().replace('\n', '\n  ')[:2000])
 print(f"{c.get('passed', 0)} passed, {c.get('failed', 0)} failed, {skipped} skipped")
 PY
 rm -rf "$results"

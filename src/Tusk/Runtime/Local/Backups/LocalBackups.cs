@@ -19,6 +19,7 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
     private readonly Lock _lock = new();
     private BackupJob? _running;
     private string? _archiveError;
+    private string? _pgBackRestArchiveError;
     private DateTimeOffset _archiveCheckedAt;
     // What `pgbackrest info` said last, read once per run of it, not on every status.
     private IReadOnlyList<BackupRecord>? _backupRecords;
@@ -119,6 +120,8 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
     /// Whether the primary archives: pg_stat_archiver says when the last segment failed and
     /// when the last one succeeded; pgBackRest's own message comes from the error file its
     /// asynchronous archive-push leaves in the spool. Checked every two seconds at most.
+    /// Each retry clears that file before the next attempt writes it again, so while the
+    /// failure lasts pgBackRest's last message is kept rather than replaced by a vaguer one.
     /// </summary>
     public async Task<string?> ArchiveErrorAsync(LocalMember leader, NpgsqlConnection connection, CancellationToken cancel)
     {
@@ -135,7 +138,8 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
         await reader.ReadAsync(cancel);
         var failing = !reader.IsDBNull(1) && reader.GetBoolean(1);
         var wal = reader.IsDBNull(0) ? null : reader.GetString(0);
-        _archiveError = failing ? SpoolError(leader) ?? $"archiving WAL segment {wal} failed; see {leader.PatroniLog}" : null;
+        _pgBackRestArchiveError = failing ? SpoolError(leader) ?? _pgBackRestArchiveError : null;
+        _archiveError = failing ? _pgBackRestArchiveError ?? $"archiving WAL segment {wal} failed; see {leader.PatroniLog}" : null;
         return _archiveError;
     }
 
