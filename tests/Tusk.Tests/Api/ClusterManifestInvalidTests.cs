@@ -461,7 +461,7 @@ public class ClusterManifestInvalidTests
         {
             "a clone with a restore option Tusk sets itself",
             Spec("  dataSource:\n    postgresCluster:\n      clusterName: zebra\n      options: [\"--pg1-path=/tmp/x\"]\n"),
-            ["hippo.yaml:9:16: spec.dataSource.postgresCluster.options: \"--pg1-path=/tmp/x\" is not a restore option Tusk passes on; use --type=, --target=, --set=, --target-exclusive or --target-timeline= (Tusk sets the paths, the repository and --target-action=promote)"]
+            ["hippo.yaml:9:16: spec.dataSource.postgresCluster.options: \"--pg1-path=/tmp/x\" is not a restore option Tusk passes on; use --type=, --target=, --set=, --target-exclusive or --target-timeline= (Tusk sets the paths, the repository and what happens at the target: promotion)"]
         },
     };
 

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Tusk.Planning.Backups;
 
 /// <summary>
-/// Where a restore stops replaying WAL, as pgBackRest restore options. Recovery always ends
-/// with promotion (--target-action=promote, set by the runtime), so the timeline moves forward.
+/// Where a restore stops replaying WAL, as pgBackRest restore options (they also pick the
+/// backup to start from) and as the PostgreSQL recovery settings they stand for. Recovery
+/// always ends with promotion, so the timeline moves forward.
 /// </summary>
 public sealed partial record RestoreTarget(string Description, IReadOnlyList<string> Options)
 {
@@ -27,6 +28,45 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
     /// <summary>Just the backup: replay only the WAL that makes it consistent.</summary>
     public static RestoreTarget ToBackup(string label) => new($"backup {label}", [$"--set={label}", "--type=immediate"]);
 
+    /// <summary>
+    /// The recovery settings pgBackRest would write for these options, except that recovery
+    /// pauses at its target: the agent resumes it, which ends recovery and promotes. (Patroni
+    /// runs a custom bootstrap whose recovery promotes by itself with hot_standby off, and
+    /// must restart PostgreSQL afterwards; a pausing one keeps hot_standby on.)
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RecoverySettings()
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var type = Last("--type=") ?? "default";
+        if (type == "immediate")
+        {
+            settings["recovery_target"] = "immediate";
+        }
+        else if (type != "default")
+        {
+            settings[$"recovery_target_{type}"] = Last("--target=")!;
+        }
+
+        if (type != "default")
+        {
+            settings["recovery_target_action"] = "pause";
+        }
+
+        if (Options.Contains("--target-exclusive"))
+        {
+            settings["recovery_target_inclusive"] = "false";
+        }
+
+        if (Last("--target-timeline=") is { } timeline)
+        {
+            settings["recovery_target_timeline"] = timeline;
+        }
+
+        return settings;
+    }
+
+    private string? Last(string prefix) => Options.LastOrDefault(o => o.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
+
     public static bool IsLsn(string text) => LsnPattern().IsMatch(text);
 
     /// <summary>A time as users type it: ISO 8601 or PostgreSQL's "2026-11-30 14:00:00+00"; without an offset it is UTC.</summary>
@@ -45,7 +85,7 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
         {
             if (!AllowedOptions.Any(a => a.EndsWith('=') ? option.StartsWith(a, StringComparison.Ordinal) : option == a))
             {
-                return (null, $"\"{option}\" is not a restore option Tusk passes on; use --type=, --target=, --set=, --target-exclusive or --target-timeline= (Tusk sets the paths, the repository and --target-action=promote)");
+                return (null, $"\"{option}\" is not a restore option Tusk passes on; use --type=, --target=, --set=, --target-exclusive or --target-timeline= (Tusk sets the paths, the repository and what happens at the target: promotion)");
             }
         }
 

@@ -242,6 +242,33 @@ public sealed partial class LocalCluster
     }
 
     /// <summary>
+    /// A restoring member's recovery pauses at its target (RestoreTarget.RecoverySettings);
+    /// resuming it ends recovery and promotes. Patroni's custom bootstrap lets the superuser in
+    /// without a password while it runs, which is how the agent reaches that member.
+    /// </summary>
+    private async Task ResumeRecoveryAtTargetAsync(List<string> outcomes, CancellationToken cancel)
+    {
+        foreach (var member in _members.Where(m => File.Exists(Path.Combine(m.DataDirectory, "postmaster.pid"))))
+        {
+            try
+            {
+                await using var connection = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(member.PostgresPort, ClusterPlan.Superuser, _secrets!.Superuser, CaFile(member)), cancel);
+                await using var paused = new NpgsqlCommand("SELECT pg_is_in_recovery() AND pg_get_wal_replay_pause_state() = 'paused'", connection);
+                if (await paused.ExecuteScalarAsync(cancel) is true)
+                {
+                    await using var resume = new NpgsqlCommand("SELECT pg_wal_replay_resume()", connection);
+                    await resume.ExecuteNonQueryAsync(cancel);
+                    outcomes.Add($"{member.Name} reached the restore target; recovery ends and it is promoted");
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+            {
+                // Not accepting connections yet (still restoring or replaying): the next cycle asks again.
+            }
+        }
+    }
+
+    /// <summary>
     /// While a restore bootstraps, Patroni checks whether recovery has reached its target only
     /// once per loop_wait (10 s by default), and marks itself running only on the loop after it
     /// took the lock. Once a second until the agent sees a running leader, it brings that loop

@@ -372,6 +372,7 @@ public sealed partial class LocalCluster
 
             if (State.Restore is not null)
             {
+                await ResumeRecoveryAtTargetAsync(outcomes, cancel);
                 await WakeBootstrapAsync(leaderKey, cancel);
             }
         }

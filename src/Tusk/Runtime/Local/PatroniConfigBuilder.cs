@@ -106,8 +106,13 @@ public static class PatroniConfigBuilder
             {
                 ["command"] = PgBackRestConfigBuilder.RestoreCommand(member, restore),
                 ["no_params"] = true,
-                // pgBackRest writes the recovery settings (restore_command, the target); Patroni removes them after promotion.
-                ["keep_existing_recovery_conf"] = true,
+                // Patroni's own recovery settings rather than pgBackRest's: with them it keeps
+                // hot_standby on (recovery pauses at the target and the agent resumes it, which
+                // promotes), so it need not restart PostgreSQL after the bootstrap.
+                ["recovery_conf"] = new Dictionary<string, object>(restore.RecoverySettings().ToDictionary(s => s.Key, s => (object)s.Value))
+                {
+                    ["restore_command"] = PgBackRestConfigBuilder.ArchiveGetCommand(member),
+                },
             };
         }
 

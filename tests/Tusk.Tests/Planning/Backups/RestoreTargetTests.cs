@@ -14,6 +14,25 @@ public class RestoreTargetTests
         Assert.Equal(["--type=time", "--target=2026-11-30 14:00:00.000000+00"], target.Options);
     }
 
+    [Fact]
+    public void The_recovery_settings_stand_for_pgBackRests_options_and_pause_at_the_target()
+    {
+        var (target, _) = RestoreTarget.FromOptions(["--type=xid", "--target=1234", "--target-exclusive", "--target-timeline=2"]);
+
+        Assert.Equal(
+            new Dictionary<string, string> { ["recovery_target_xid"] = "1234", ["recovery_target_action"] = "pause", ["recovery_target_inclusive"] = "false", ["recovery_target_timeline"] = "2" },
+            target!.RecoverySettings());
+        Assert.Equal(
+            new Dictionary<string, string> { ["recovery_target_time"] = "2026-11-30 14:00:00.000000+00", ["recovery_target_action"] = "pause" },
+            RestoreTarget.ToTime(new DateTimeOffset(2026, 11, 30, 14, 0, 0, TimeSpan.Zero)).RecoverySettings());
+        Assert.Equal(
+            new Dictionary<string, string> { ["recovery_target"] = "immediate", ["recovery_target_action"] = "pause" },
+            RestoreTarget.ToBackup("20261130-140814F").RecoverySettings());
+        Assert.Equal(new Dictionary<string, string> { ["recovery_target_lsn"] = "0/3000000", ["recovery_target_action"] = "pause" }, RestoreTarget.ToLsn("0/3000000").RecoverySettings());
+        // The end of the archive has no target: recovery ends there and promotes by itself.
+        Assert.Empty(RestoreTarget.Latest.RecoverySettings());
+    }
+
     [Theory]
     [InlineData("0/3000000", true)]
     [InlineData("16/B374D848", true)]

@@ -218,8 +218,12 @@ public class PatroniConfigBuilderTests
 
         Assert.StartsWith("pgbackrest --config=", Text(config, "postgresql.parameters.archive_command"), StringComparison.Ordinal);
         Assert.Equal("pgbackrest", Text(config, "bootstrap.method"));
-        Assert.Contains("--set=20261130-140814F --type=immediate --target-action=promote restore", Text(config, "bootstrap.pgbackrest.command"), StringComparison.Ordinal);
+        Assert.EndsWith("--set=20261130-140814F --type=immediate restore", Text(config, "bootstrap.pgbackrest.command"), StringComparison.Ordinal);
         Assert.True(At(config, "bootstrap.pgbackrest.no_params").GetBoolean());
-        Assert.True(At(config, "bootstrap.pgbackrest.keep_existing_recovery_conf").GetBoolean());
+        // Patroni's recovery settings replace pgBackRest's: a pausing recovery keeps hot_standby on.
+        Assert.False(At(config, "bootstrap.pgbackrest").TryGetProperty("keep_existing_recovery_conf", out _));
+        Assert.Equal("immediate", Text(config, "bootstrap.pgbackrest.recovery_conf.recovery_target"));
+        Assert.Equal("pause", Text(config, "bootstrap.pgbackrest.recovery_conf.recovery_target_action"));
+        Assert.Contains("archive-get %f", Text(config, "bootstrap.pgbackrest.recovery_conf.restore_command"), StringComparison.Ordinal);
     }
 }

@@ -64,15 +64,19 @@ public static class PgBackRestConfigBuilder
     /// <summary>
     /// The command Patroni runs as its custom bootstrap method to restore a member's data
     /// directory from a repository (this cluster's, or the source's for a clone). Patroni splits
-    /// it like a shell would, so arguments with spaces are quoted.
+    /// it like a shell would, so arguments with spaces are quoted. The target options also pick
+    /// the backup to start from; the recovery settings pgBackRest writes are replaced by
+    /// Patroni's (RestoreTarget.RecoverySettings).
     /// </summary>
-    /// <remarks>--target-action is refused with --type=default: recovery then ends, and promotes, at the end of the archive.</remarks>
     public static string RestoreCommand(LocalMember member, RestoreTarget target) =>
         string.Join(' ', new[] { "pgbackrest", $"--config={member.PgBackRestRestoreConfig}", $"--stanza={BackupPlan.Stanza}", $"--pg1-path={member.DataDirectory}" }
             .Concat(target.Options)
-            .Concat(target.Options.Contains("--type=default") ? [] : ["--target-action=promote"])
             .Append("restore")
             .Select(Quote));
+
+    /// <summary>The restore_command of a restoring member: WAL from the repository it restores from.</summary>
+    public static string ArchiveGetCommand(LocalMember member) =>
+        $"pgbackrest --config={member.PgBackRestRestoreConfig} --stanza={BackupPlan.Stanza} --pg1-path={member.DataDirectory} archive-get %f \"%p\"";
 
     private static string Quote(string word) =>
         word.All(c => char.IsAsciiLetterOrDigit(c) || "-_=./:+%".Contains(c)) ? word : "'" + word.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";

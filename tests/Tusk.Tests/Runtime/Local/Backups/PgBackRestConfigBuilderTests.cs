@@ -47,15 +47,17 @@ public class PgBackRestConfigBuilderTests
             PgBackRestConfigBuilder.ArchiveCommand(Member));
 
     [Fact]
-    public void The_restore_command_quotes_a_time_with_spaces_and_promotes_at_the_target()
+    public void The_restore_command_quotes_a_time_with_spaces_and_leaves_the_recovery_settings_to_Patroni()
     {
         var command = PgBackRestConfigBuilder.RestoreCommand(Member, RestoreTarget.ToTime(new DateTimeOffset(2026, 11, 30, 14, 0, 0, TimeSpan.Zero)));
 
-        Assert.EndsWith("--pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data --type=time '--target=2026-11-30 14:00:00.000000+00' --target-action=promote restore", command, StringComparison.Ordinal);
+        Assert.EndsWith("--pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data --type=time '--target=2026-11-30 14:00:00.000000+00' restore", command, StringComparison.Ordinal);
         Assert.StartsWith("pgbackrest --config=/state/clusters/default/hippo/hippo-instance1-1/pgbackrest-restore.conf --stanza=db", command, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Restoring_to_the_end_of_the_archive_sets_no_target_action_which_pgBackRest_would_refuse() =>
-        Assert.DoesNotContain("--target-action", PgBackRestConfigBuilder.RestoreCommand(Member, RestoreTarget.Latest), StringComparison.Ordinal);
+    public void A_restoring_member_fetches_WAL_from_the_repository_it_restores_from() =>
+        Assert.Equal(
+            "pgbackrest --config=/state/clusters/default/hippo/hippo-instance1-1/pgbackrest-restore.conf --stanza=db --pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data archive-get %f \"%p\"",
+            PgBackRestConfigBuilder.ArchiveGetCommand(Member));
 }
