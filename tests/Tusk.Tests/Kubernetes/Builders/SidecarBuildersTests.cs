@@ -96,7 +96,7 @@ public sealed class SidecarBuildersTests
             """
             [global]
             archive-async=y
-            compress-type=gz
+            compress-type=zst
             lock-path=/tmp/pgbackrest
             log-level-console=warn
             log-level-file=info
