@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Tusk.Kubernetes.Builders;
+using Tusk.Tests.Kubernetes.Crd;
+
+namespace Tusk.Tests.Kubernetes.Deploy;
+
+/// <summary>
+/// The Containerfiles under images/ cannot be built here (no container engine), so they are
+/// checked statically against what the Deployment and the builders expect of the images.
+/// </summary>
+public sealed partial class ContainerfileTests
+{
+    /// <summary>Instructions of a Containerfile: comments dropped, continuation lines joined.</summary>
+    private static List<(string Keyword, string Arguments)> Instructions(string path)
+    {
+        var joined = ContinuationPattern().Replace(File.ReadAllText(Repository.File(path)), " ");
+        return [.. joined.Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split(' ', 2) is [var keyword, var rest] ? (keyword.ToUpperInvariant(), rest.Trim()) : (l.ToUpperInvariant(), ""))];
+    }
+
+    /// <summary>The instructions of the last stage: what the image runs with.</summary>
+    private static List<(string Keyword, string Arguments)> FinalStage(string path)
+    {
+        var all = Instructions(path);
+        return all[all.FindLastIndex(i => i.Keyword == "FROM")..];
+    }
+
+    [Fact]
+    public void The_operator_image_runs_tusk_as_the_Deployments_numeric_non_root_user()
+    {
+        var final = FinalStage("images/operator/Containerfile");
+        var pod = CrdInstaller.ReadYaml("deploy/operator/deployment.yaml")["spec"]!["template"]!["spec"]!;
+        var podSecurity = pod["securityContext"]!;
+
+        Assert.Equal($"{podSecurity["runAsUser"]}:{podSecurity["runAsGroup"]}", final.Single(i => i.Keyword == "USER").Arguments);
+        // The Deployment runs `tusk operator run`: tusk must be on the image's PATH, where the build publishes it.
+        Assert.Equal("tusk", pod["containers"]![0]!["command"]![0]!.GetValue<string>());
+        Assert.Contains("PATH=/app:", final.Single(i => i.Keyword == "ENV").Arguments, StringComparison.Ordinal);
+        Assert.Contains(final, i => i.Keyword == "COPY" && i.Arguments == "--from=build /app /app");
+        var publish = Instructions("images/operator/Containerfile").Single(i => i.Keyword == "RUN").Arguments;
+        Assert.Contains("dotnet publish src/Tusk.Cli -c Release -o /app", publish, StringComparison.Ordinal);
+        Assert.Contains("<AssemblyName>tusk</AssemblyName>", File.ReadAllText(Repository.File("src/Tusk.Cli/Tusk.Cli.csproj")), StringComparison.Ordinal);
+        // Kestrel serves the probes: the runtime image must carry ASP.NET Core.
+        Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", final[0].Arguments, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_database_image_is_the_official_postgres_image_with_patroni_pgbackrest_and_pgaudit_as_user_999()
+    {
+        var all = Instructions("images/postgres/Containerfile");
+        var final = FinalStage("images/postgres/Containerfile");
+
+        Assert.Equal("docker.io/library/postgres:${PG_MAJOR}-bookworm", final[0].Arguments);
+        Assert.Equal($"{PodSecurity.User}:{PodSecurity.Group}", final.Single(i => i.Keyword == "USER").Arguments);
+        var install = final.Single(i => i.Keyword == "RUN").Arguments;
+        foreach (var package in new[] { "patroni", "pgbackrest", "postgresql-${PG_MAJOR}-pgaudit" })
+        {
+            Assert.Matches($@"\s{Regex.Escape(package)}(\s|;)", install);
+        }
+
+        // The pod's command and the image's default agree on where Tusk mounts Patroni's configuration.
+        Assert.Equal($"[\"patroni\", \"{PatroniConfigMapBuilder.ConfigDirectory}/{PatroniConfigMapBuilder.FileName}\"]", final.Single(i => i.Keyword == "CMD").Arguments);
+        Assert.Equal("ARG PG_MAJOR=15", $"{all[0].Keyword} {all[0].Arguments}");
+    }
+
+    [Theory]
+    [InlineData("images/operator/Containerfile")]
+    [InlineData("images/postgres/Containerfile")]
+    public void Base_images_name_a_version_and_nothing_is_fetched_from_a_URL(string path)
+    {
+        foreach (var (keyword, arguments) in Instructions(path))
+        {
+            Assert.False(keyword == "ADD" && arguments.Contains("://", StringComparison.Ordinal), $"{path}: ADD from a URL");
+            if (keyword == "FROM")
+            {
+                var image = arguments.Split(' ')[0];
+                Assert.Matches(@":[^/]+$", image);
+                Assert.DoesNotContain(":latest", image, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\\\r?\n(\s*#[^\n]*\n)*")]
+    private static partial Regex ContinuationPattern();
+}
