@@ -8,17 +8,22 @@ namespace Tusk.Cli;
 public static class Progress
 {
     /// <param name="done">What must hold besides Ready (e.g. a restore has finished); null: Ready is enough.</param>
-    public static async Task<int> WaitUntilReadyAsync(CliContext context, AgentClient agent, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel, Func<ClusterStatus, bool>? done = null)
+    public static Task<int> WaitUntilReadyAsync(CliContext context, AgentClient agent, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel, Func<ClusterStatus, bool>? done = null) =>
+        WaitUntilReadyAsync(context, c => agent.GetAsync(ns, name, c), TimeSpan.FromMilliseconds(100), ns, name, generation, timeout, cancel, done);
+
+    /// <param name="get">Reads the cluster (from the agent, or from the API server, where the operator writes its status).</param>
+    /// <param name="every">How often to read it.</param>
+    public static async Task<int> WaitUntilReadyAsync(CliContext context, Func<CancellationToken, Task<PostgresCluster?>> get, TimeSpan every, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel, Func<ClusterStatus, bool>? done = null)
     {
         var clock = Stopwatch.StartNew();
         string? last = null;
         PostgresCluster? cluster = null;
         while (clock.Elapsed < timeout)
         {
-            cluster = await agent.GetAsync(ns, name, cancel);
+            cluster = await get(cancel);
             var status = cluster?.Status;
             var ready = status?.Conditions.FirstOrDefault(c => c.Type == "Ready");
-            var line = status is null ? "waiting for the agent's first reconcile" : $"{status.Phase}: {ready?.Message}";
+            var line = status is null ? "waiting for the first reconcile" : $"{status.Phase}: {ready?.Message}";
             if (line != last)
             {
                 await context.Err.WriteLineAsync($"  {clock.Elapsed.TotalSeconds,5:0.0}s  {name}  {line}");
@@ -43,7 +48,7 @@ public static class Progress
                 return ExitCodes.Ok;
             }
 
-            await Task.Delay(100, cancel);
+            await Task.Delay(every, cancel);
         }
 
         await context.Err.WriteLineAsync($"error: {ns}/{name} was not ready after {timeout.TotalSeconds:0}s" +

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tusk.Cli.Kubernetes;
 
 namespace Tusk.Cli.Commands;
 
@@ -13,23 +14,19 @@ public static class DeleteCommand
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation" };
         var cluster = new Command("cluster", "Stop a cluster and forget it (data kept unless --purge)") { name, ns, purge, yes };
         cluster.Aliases.Add("pgc");
-        cluster.SetAction((result, cancel) => RunAsync(context, result.GetValue(ns)!, result.GetValue(name)!, result.GetValue(purge), result.GetValue(yes), Console.In, cancel));
+        var kube = new KubeOptions();
+        kube.AddTo(cluster);
+        cluster.SetAction((result, cancel) => kube.RunAsync(result, context,
+            target => OnKubernetesAsync(context, target, KubeOptions.Namespace(result, ns, target), result.GetValue(name)!, result.GetValue(purge), result.GetValue(yes), Console.In, cancel),
+            () => RunAsync(context, result.GetValue(ns)!, result.GetValue(name)!, result.GetValue(purge), result.GetValue(yes), Console.In, cancel)));
         return new Command("delete", "Delete resources") { cluster };
     }
 
     public static async Task<int> RunAsync(CliContext context, string ns, string name, bool purge, bool yes, TextReader input, CancellationToken cancel)
     {
-        if (!yes)
+        if (!await ConfirmedAsync(context, ns, name, purge, yes, input, cancel))
         {
-            await context.Err.WriteAsync(purge
-                ? $"Delete cluster {ns}/{name} and ALL its data? This cannot be undone. Type the cluster name to confirm: "
-                : $"Stop and delete cluster {ns}/{name} (its data is kept)? Type the cluster name to confirm: ");
-            var answer = await input.ReadLineAsync(cancel);
-            if (answer?.Trim() != name)
-            {
-                await context.Err.WriteLineAsync("Not confirmed; nothing was changed. (Use --yes in scripts.)");
-                return ExitCodes.InvalidInput;
-            }
+            return ExitCodes.InvalidInput;
         }
 
         using var agent = await context.AgentAsync(cancel);
@@ -41,5 +38,48 @@ public static class DeleteCommand
         var response = await agent.DeleteAsync(ns, name, purge, cancel);
         await (response.Ok ? context.Out : context.Err).WriteLineAsync(response.Ok ? response.Message : $"error: {response.Message}");
         return response.Ok ? ExitCodes.Ok : ExitCodes.NotFound;
+    }
+
+    /// <summary>
+    /// On Kubernetes the resource goes and the operator's objects with it (owner references);
+    /// the data volumes' claims stay unless --purge, as with a StatefulSet.
+    /// </summary>
+    private static async Task<int> OnKubernetesAsync(CliContext context, KubeTarget target, string ns, string name, bool purge, bool yes, TextReader input, CancellationToken cancel)
+    {
+        if (!await ConfirmedAsync(context, ns, name, purge, yes, input, cancel))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        if (!await target.DeleteAsync(ns, name, cancel))
+        {
+            await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}");
+            return ExitCodes.NotFound;
+        }
+
+        var claims = purge ? await target.DeleteVolumeClaimsAsync(ns, name, cancel) : [];
+        await context.Out.WriteLineAsync(purge
+            ? $"deleted PostgresCluster {ns}/{name} and its volume claims ({(claims.Count == 0 ? "none" : string.Join(", ", claims))})"
+            : $"deleted PostgresCluster {ns}/{name}; its data volumes are kept (their claims carry the label tusk.dev/cluster={name}; --purge deletes them)");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<bool> ConfirmedAsync(CliContext context, string ns, string name, bool purge, bool yes, TextReader input, CancellationToken cancel)
+    {
+        if (yes)
+        {
+            return true;
+        }
+
+        await context.Err.WriteAsync(purge
+            ? $"Delete cluster {ns}/{name} and ALL its data? This cannot be undone. Type the cluster name to confirm: "
+            : $"Stop and delete cluster {ns}/{name} (its data is kept)? Type the cluster name to confirm: ");
+        if ((await input.ReadLineAsync(cancel))?.Trim() == name)
+        {
+            return true;
+        }
+
+        await context.Err.WriteLineAsync("Not confirmed; nothing was changed. (Use --yes in scripts.)");
+        return false;
     }
 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Tusk.Api;
+using Tusk.Cli.Kubernetes;
 using Tusk.Cli.Output;
-using Tusk.Runtime.Local;
+using Tusk.Kubernetes.Builders;
 
 namespace Tusk.Cli.Commands;
 
@@ -15,7 +16,11 @@ public static class DescribeCommand
         var output = Options.Output();
         var cluster = new Command("cluster", "Show a cluster in detail") { name, ns, output };
         cluster.Aliases.Add("pgc");
-        cluster.SetAction((result, cancel) => RunAsync(context, result.GetValue(ns)!, result.GetValue(name)!, result.GetValue(output)!, cancel));
+        var kube = new KubeOptions();
+        kube.AddTo(cluster);
+        cluster.SetAction((result, cancel) => kube.RunAsync(result, context,
+            target => OnKubernetesAsync(context, target, KubeOptions.Namespace(result, ns, target), result.GetValue(name)!, result.GetValue(output)!, cancel),
+            () => RunAsync(context, result.GetValue(ns)!, result.GetValue(name)!, result.GetValue(output)!, cancel)));
         return new Command("describe", "Show a resource in detail") { cluster };
     }
 
@@ -32,11 +37,28 @@ public static class DescribeCommand
             return ExitCodes.Ok;
         }
 
-        Write(context.Out, cluster, context.Home);
+        Write(context.Out, cluster, cluster.Spec.CustomTls?.Ca ?? context.Home.CaCertificate);
         return ExitCodes.Ok;
     }
 
-    public static void Write(TextWriter o, PostgresCluster cluster, TuskHome home)
+    private static async Task<int> OnKubernetesAsync(CliContext context, KubeTarget target, string ns, string name, string format, CancellationToken cancel)
+    {
+        if (await target.GetAsync(ns, name, cancel) is not { } cluster)
+        {
+            await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}; `tusk get clusters --context ...` lists them");
+            return ExitCodes.NotFound;
+        }
+
+        if (!OutputFormat.TryWriteStructured(context.Out, format, cluster))
+        {
+            Write(context.Out, cluster, $"Secret {ns}/{ObjectNames.RootCa}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <param name="ca">Where clients find the CA that signed the server certificates.</param>
+    public static void Write(TextWriter o, PostgresCluster cluster, string ca)
     {
         var spec = cluster.Spec;
         var status = cluster.Status;
@@ -45,8 +67,9 @@ public static class DescribeCommand
         o.WriteLine($"Namespace:   {cluster.Metadata.Namespace}");
         o.WriteLine($"Phase:       {status?.Phase ?? ClusterPhases.Pending}");
         o.WriteLine($"Primary:     {status?.Primary ?? "-"}");
-        o.WriteLine($"Endpoints:   primary (read-write) 127.0.0.1:{spec.Port}   replicas (read-only) 127.0.0.1:{spec.Port + 1}{(spec.Proxy?.PgBouncer is { } pooler ? $"   pgbouncer (read-write, {pooler.PoolMode} pooling) 127.0.0.1:{pooler.Port}" : "")}");
-        o.WriteLine($"PostgreSQL:  {spec.PostgresVersion}   TLS on (CA {spec.CustomTls?.Ca ?? home.CaCertificate}{(spec.CustomTls is null ? "" : ", your own certificate")})");
+        var endpoints = status?.Endpoints ?? new Endpoints($"127.0.0.1:{spec.Port}", $"127.0.0.1:{spec.Port + 1}", spec.Proxy?.PgBouncer is { } p ? $"127.0.0.1:{p.Port}" : null);
+        o.WriteLine($"Endpoints:   primary (read-write) {endpoints.Primary}   replicas (read-only) {endpoints.Replicas}{(endpoints.PgBouncer is { } pooler ? $"   pgbouncer (read-write, {spec.Proxy?.PgBouncer?.PoolMode} pooling) {pooler}" : "")}");
+        o.WriteLine($"PostgreSQL:  {spec.PostgresVersion}   TLS on (CA {ca}{(spec.CustomTls is null ? "" : ", your own certificate")})");
         o.WriteLine($"Patroni:     lease {patroni.LeaderLeaseDurationSeconds}s, loop {patroni.SyncPeriodSeconds}s, synchronous mode {(patroni.SynchronousMode == true ? "on" : "off")}");
         if (spec.Shutdown == true)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tusk.Api;
+using Tusk.Cli.Kubernetes;
 using Tusk.Cli.Output;
 
 namespace Tusk.Cli.Commands;
@@ -13,7 +14,11 @@ public static class GetCommand
         var clusters = new Command("clusters", "List clusters with their phase, primary and endpoint") { output };
         clusters.Aliases.Add("cluster");
         clusters.Aliases.Add("pgc");
-        clusters.SetAction((result, cancel) => RunAsync(context, result.GetValue(output)!, cancel));
+        var kube = new KubeOptions();
+        kube.AddTo(clusters);
+        clusters.SetAction((result, cancel) => kube.RunAsync(result, context,
+            async target => await WriteAsync(context, await target.ListAsync(cancel), result.GetValue(output)!, $"No clusters on {target.Server}. Create one with `tusk apply -f examples/hippo.yaml --context ...`."),
+            () => RunAsync(context, result.GetValue(output)!, cancel)));
 
         var cluster = new Argument<string>("cluster") { Description = "The cluster's name" };
         var ns = Options.Namespace();
@@ -81,7 +86,12 @@ public static class GetCommand
             return ExitCodes.Failed;
         }
 
-        var clusters = await agent.ListAsync(cancel);
+        return await WriteAsync(context, await agent.ListAsync(cancel), format, "No clusters. Create one with `tusk apply -f examples/hippo.yaml` or `tusk create cluster hippo`.");
+    }
+
+    /// <summary>The same table (or JSON/YAML) for clusters from the agent or from the API server.</summary>
+    private static async Task<int> WriteAsync(CliContext context, IReadOnlyList<PostgresCluster> clusters, string format, string none)
+    {
         if (OutputFormat.TryWriteStructured(context.Out, format, clusters))
         {
             return ExitCodes.Ok;
@@ -89,7 +99,7 @@ public static class GetCommand
 
         if (clusters.Count == 0)
         {
-            await context.Out.WriteLineAsync("No clusters. Create one with `tusk apply -f examples/hippo.yaml` or `tusk create cluster hippo`.");
+            await context.Out.WriteLineAsync(none);
             return ExitCodes.Ok;
         }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tusk.Cli.Kubernetes;
 using Tusk.Cli.Output;
 using Tusk.Runtime.Local;
 
@@ -18,7 +19,11 @@ public static class ShowUserCommand
         var show = new Option<bool>("--show-password") { Description = "Print the password and the URIs that contain it" };
         var output = Options.Output();
         var user = new Command("user", "Show how to connect as a user of a cluster") { clusterName, userName, ns, show, output };
-        user.SetAction((result, cancel) => RunAsync(context, result.GetValue(ns)!, result.GetValue(clusterName)!, result.GetValue(userName), result.GetValue(show), result.GetValue(output)!, cancel));
+        var kube = new KubeOptions();
+        kube.AddTo(user);
+        user.SetAction((result, cancel) => kube.RunAsync(result, context,
+            target => OnKubernetesAsync(context, target, KubeOptions.Namespace(result, ns, target), result.GetValue(clusterName)!, result.GetValue(userName), result.GetValue(show), result.GetValue(output)!, cancel),
+            () => RunAsync(context, result.GetValue(ns)!, result.GetValue(clusterName)!, result.GetValue(userName), result.GetValue(show), result.GetValue(output)!, cancel)));
         return new Command("show", "Show connection details") { user };
     }
 
@@ -40,7 +45,34 @@ public static class ShowUserCommand
             return ExitCodes.NotFound;
         }
 
-        var details = ConnectionDetails.For(cluster, user, password, cluster.Spec.CustomTls?.Ca ?? context.Home.CaCertificate, showPassword);
+        return await WriteAsync(context, ConnectionDetails.For(cluster, user, password, cluster.Spec.CustomTls?.Ca ?? context.Home.CaCertificate, showPassword), showPassword, format);
+    }
+
+    /// <summary>On Kubernetes the operator's Secret holds the same keys; the password and the URIs that embed it are hidden unless asked for.</summary>
+    private static async Task<int> OnKubernetesAsync(CliContext context, KubeTarget target, string ns, string name, string? userName, bool showPassword, string format, CancellationToken cancel)
+    {
+        if (await target.GetAsync(ns, name, cancel) is not { } cluster)
+        {
+            await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}; `tusk get clusters --context ...` lists them");
+            return ExitCodes.NotFound;
+        }
+
+        var user = userName is null ? cluster.Spec.Users?.FirstOrDefault() : cluster.Spec.Users?.FirstOrDefault(u => u.Name == userName);
+        var secret = user is null ? null : await target.UserSecretAsync(ns, name, user.Name!, cancel);
+        if (user is null || secret is null)
+        {
+            await context.Err.WriteLineAsync(user is null
+                ? $"error: cluster {name} has no user \"{userName}\"; its users are {string.Join(", ", (cluster.Spec.Users ?? []).Select(u => u.Name))}"
+                : $"error: the operator has not written Secret {ns}/{Tusk.Kubernetes.Builders.ObjectNames.UserSecret(name, user.Name!)} yet; `tusk describe cluster {name} --context ...` says why");
+            return ExitCodes.NotFound;
+        }
+
+        var details = secret.ToDictionary(entry => entry.Key, entry => showPassword || !(entry.Key == "password" || entry.Key.EndsWith("uri", StringComparison.Ordinal)) ? entry.Value : ConnectionDetails.Hidden, StringComparer.Ordinal);
+        return await WriteAsync(context, details, showPassword, format);
+    }
+
+    private static async Task<int> WriteAsync(CliContext context, Dictionary<string, string> details, bool showPassword, string format)
+    {
         if (!OutputFormat.TryWriteStructured(context.Out, format, details))
         {
             Table.Write(context.Out, ["KEY", "VALUE"], details.Select(d => (IReadOnlyList<string>)[d.Key, d.Value]));

@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace Tusk.Kubernetes.Client;
 
 /// <summary>YAML to JsonNode with YAML 1.2 core-schema scalars (plain true/false/null/numbers are typed; quoted ones stay strings).</summary>
-internal static class YamlJson
+public static class YamlJson
 {
     public static JsonNode? ToJson(YamlNode node) => node switch
     {

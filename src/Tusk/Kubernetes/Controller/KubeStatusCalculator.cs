@@ -65,7 +65,10 @@ public static class KubeStatusCalculator
             Conditions = conditions,
             Instances = instances,
             Primary = leader?.Name,
-            Endpoints = new Endpoints(host, $"{ObjectNames.Replicas(plan.Name)}.{plan.Namespace}.svc:{plan.Port}"),
+            Endpoints = new Endpoints(
+                host,
+                $"{ObjectNames.Replicas(plan.Name)}.{plan.Namespace}.svc:{plan.Port}",
+                plan.PgBouncer is { } pooler ? $"{ObjectNames.PgBouncer(plan.Name)}.{plan.Namespace}.svc:{pooler.Port}" : null),
             LastOutcome = message,
             CreatedAt = previous?.CreatedAt ?? now,
             UpdatedAt = now,

@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Tusk.Api;
+using Tusk.Kubernetes.Builders;
+using Tusk.Kubernetes.Client;
+using YamlDotNet.RepresentationModel;
+
+namespace Tusk.Cli.Kubernetes;
+
+/// <summary>
+/// The CLI's Kubernetes side: PostgresCluster resources and their users' Secrets read and
+/// written through the API server. The operator does the rest, so nothing here runs PostgreSQL.
+/// </summary>
+public sealed class KubeTarget(KubeClient client) : IDisposable
+{
+    /// <summary>The kubeconfig context's namespace: where a command goes when -n is not given.</summary>
+    public string DefaultNamespace => client.Config.Namespace;
+
+    public string Server => client.Config.Server.ToString().TrimEnd('/');
+
+    /// <summary>Every PostgresCluster the credentials may list, in all namespaces.</summary>
+    public async Task<IReadOnlyList<PostgresCluster>> ListAsync(CancellationToken cancel) =>
+        [.. (await client.ListAsync(ApiResource.PostgresCluster, null, cancel: cancel)).Items.Select(ToCluster)];
+
+    public async Task<PostgresCluster?> GetAsync(string ns, string name, CancellationToken cancel) =>
+        await client.GetAsync(ApiResource.PostgresCluster, ns, name, cancel) is { } found ? ToCluster(found) : null;
+
+    /// <summary>The keys of the user's Secret (`&lt;cluster&gt;-pguser-&lt;user&gt;`, PGO's name and keys), decoded; null before the operator has written it.</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> UserSecretAsync(string ns, string cluster, string user, CancellationToken cancel)
+    {
+        if (await client.GetAsync(ApiResource.Secret, ns, ObjectNames.UserSecret(cluster, user), cancel) is not { } secret)
+        {
+            return null;
+        }
+
+        return (secret["data"] as JsonObject ?? []).ToDictionary(
+            entry => entry.Key,
+            entry => Encoding.UTF8.GetString(Convert.FromBase64String(entry.Value!.GetValue<string>())),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>Server-side apply of a manifest document as the user wrote it (the CRD's defaults fill the rest).</summary>
+    public Task<JsonObject> ApplyAsync(string ns, JsonObject document, CancellationToken cancel)
+    {
+        var metadata = (JsonObject)document["metadata"]!;
+        metadata["namespace"] = ns;
+        return client.ApplyAsync(ApiResource.PostgresCluster, ns, document, force: false, cancel);
+    }
+
+    /// <summary>Deletes the resource; the operator's objects go with it (owner references). False when there was none.</summary>
+    public Task<bool> DeleteAsync(string ns, string name, CancellationToken cancel) =>
+        client.DeleteAsync(ApiResource.PostgresCluster, ns, name, cancel: cancel);
+
+    /// <summary>The claims of the cluster's data volumes: StatefulSets do not delete them with their pods, so they outlive the resource.</summary>
+    public async Task<IReadOnlyList<string>> DeleteVolumeClaimsAsync(string ns, string name, CancellationToken cancel)
+    {
+        var deleted = new List<string>();
+        foreach (var claim in (await client.ListAsync(ApiResource.PersistentVolumeClaim, ns, $"{Labels.Cluster}={name}", cancel)).Items)
+        {
+            var claimName = claim["metadata"]!["name"]!.GetValue<string>();
+            if (await client.DeleteAsync(ApiResource.PersistentVolumeClaim, ns, claimName, cancel: cancel))
+            {
+                deleted.Add(claimName);
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>The PostgresCluster documents of a manifest, as written (YAML or JSON, several documents allowed).</summary>
+    public static IReadOnlyList<JsonObject> Documents(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return [.. stream.Documents
+            .Select(d => YamlJson.ToJson(d.RootNode) as JsonObject)
+            .OfType<JsonObject>()
+            .Where(d => d["kind"]?.GetValue<string>() == ApiResource.PostgresCluster.Kind)];
+    }
+
+    private static PostgresCluster ToCluster(JsonObject found) => Json.Deserialize<PostgresCluster>(found.ToJsonString())!;
+
+    public void Dispose() => client.Dispose();
+}
