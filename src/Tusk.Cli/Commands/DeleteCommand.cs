@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tusk.Api;
 using Tusk.Cli.Kubernetes;
 
 namespace Tusk.Cli.Commands;
@@ -51,18 +52,36 @@ public static class DeleteCommand
             return ExitCodes.InvalidInput;
         }
 
-        if (!await target.DeleteAsync(ns, name, cancel))
+        var cluster = await target.GetAsync(ns, name, cancel);
+        if (cluster is null || !await target.DeleteAsync(ns, name, cancel))
         {
             await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}");
             return ExitCodes.NotFound;
         }
 
+        // As kubectl does, wait until the resource is gone: the operator's finalizer runs first.
+        var deadline = DateTimeOffset.UtcNow + FinalizerWait;
+        while (await target.GetAsync(ns, name, cancel) is not null)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                await context.Err.WriteLineAsync($"error: PostgresCluster {ns}/{name} is marked for deletion but still there after {FinalizerWait.TotalSeconds:0}s: the operator's finalizer ({Tusk.Kubernetes.Controller.ClusterFinalizer.Name}) has not run; is the operator running? (`kubectl -n tusk-system get pods`)");
+                return ExitCodes.TimedOut;
+            }
+
+            await Task.Delay(250, cancel);
+        }
+
         var claims = purge ? await target.DeleteVolumeClaimsAsync(ns, name, cancel) : [];
-        await context.Out.WriteLineAsync(purge
-            ? $"deleted PostgresCluster {ns}/{name} and its volume claims ({(claims.Count == 0 ? "none" : string.Join(", ", claims))})"
+        var deletedBySpec = cluster.Spec.PersistentVolumeClaimRetentionPolicy?.WhenDeleted == VolumeClaimRetentionPolicy.Delete;
+        await context.Out.WriteLineAsync(
+            purge ? $"deleted PostgresCluster {ns}/{name} and its volume claims ({(claims.Count == 0 ? "none left" : string.Join(", ", claims))})"
+            : deletedBySpec ? $"deleted PostgresCluster {ns}/{name}; the operator deleted its volume claims, as spec.persistentVolumeClaimRetentionPolicy.whenDeleted is Delete"
             : $"deleted PostgresCluster {ns}/{name}; its data volumes are kept (their claims carry the label tusk.dev/cluster={name}; --purge deletes them)");
         return ExitCodes.Ok;
     }
+
+    private static readonly TimeSpan FinalizerWait = TimeSpan.FromSeconds(60);
 
     private static async Task<bool> ConfirmedAsync(CliContext context, string ns, string name, bool purge, bool yes, TextReader input, CancellationToken cancel)
     {

@@ -39,12 +39,15 @@ public sealed class KubeTarget(KubeClient client) : IDisposable
             StringComparer.Ordinal);
     }
 
+    /// <summary>The CLI's field manager: the user's spec is the CLI's, the finalizer and status the operator's ("tusk").</summary>
+    public const string FieldManager = "tusk-cli";
+
     /// <summary>Server-side apply of a manifest document as the user wrote it (the CRD's defaults fill the rest).</summary>
     public Task<JsonObject> ApplyAsync(string ns, JsonObject document, CancellationToken cancel)
     {
         var metadata = (JsonObject)document["metadata"]!;
         metadata["namespace"] = ns;
-        return client.ApplyAsync(ApiResource.PostgresCluster, ns, document, force: false, cancel);
+        return client.ApplyAsync(ApiResource.PostgresCluster, ns, document, force: false, FieldManager, cancel);
     }
 
     /// <summary>Deletes the resource; the operator's objects go with it (owner references). False when there was none.</summary>

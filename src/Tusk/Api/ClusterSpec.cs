@@ -54,4 +54,8 @@ public sealed class ClusterSpec
     [KubernetesOnly("the local runtime has no Kubernetes metadata to propagate")]
     [OpenApiType("object")]
     public JsonNode? Metadata { get; set; }
+
+    /// <summary>Whether deleting the cluster deletes its volume claims too (default: Retain).</summary>
+    [KubernetesOnly("the local runtime keeps data on `tusk delete cluster` unless --purge")]
+    public VolumeClaimRetentionPolicy? PersistentVolumeClaimRetentionPolicy { get; set; }
 }

@@ -108,7 +108,7 @@ public class ClusterManifestInvalidTests
         {
             "unknown spec field without a suggestion lists the allowed fields",
             Spec("  storage: 10Gi\n"),
-            ["hippo.yaml:6:3: spec.storage: unknown field \"storage\"; the fields allowed here are: postgresVersion, image, imagePullSecrets, imagePullPolicy, port, instances, patroni, users, backups, dataSource, proxy, monitoring, customTLS, customTLSSecret, shutdown, metadata"]
+            ["hippo.yaml:6:3: spec.storage: unknown field \"storage\"; the fields allowed here are: postgresVersion, image, imagePullSecrets, imagePullPolicy, port, instances, patroni, users, backups, dataSource, proxy, monitoring, customTLS, customTLSSecret, shutdown, metadata, persistentVolumeClaimRetentionPolicy"]
         },
         {
             "unknown password field without a suggestion lists the allowed fields",

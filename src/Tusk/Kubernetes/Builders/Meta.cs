@@ -22,6 +22,18 @@ internal static class Meta
         }),
     };
 
+    /// <summary>
+    /// Metadata without an owner reference, for what must outlive its cluster unless asked
+    /// (volume claims): the operator's finalizer deletes them only under
+    /// spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Delete.
+    /// </summary>
+    public static JsonObject Unowned(BuildRequest r, string name, JsonObject labels) => new()
+    {
+        ["name"] = name,
+        ["namespace"] = r.Namespace,
+        ["labels"] = labels,
+    };
+
     public static JsonObject Object(string apiVersion, string kind, JsonObject metadata) => new()
     {
         ["apiVersion"] = apiVersion,

@@ -51,7 +51,8 @@ public static class PgBackRestBuilder
         {
             var labels = Labels.For(r.Name, role: "pgbackrest-repo");
             labels["tusk.dev/repo"] = repo.Name;
-            var claim = Meta.Object("v1", "PersistentVolumeClaim", Meta.Owned(r, ObjectNames.RepoVolume(r.Name, repo.Name), labels));
+            // Backups must survive their cluster: the claim is not owned, so garbage collection leaves it.
+            var claim = Meta.Object("v1", "PersistentVolumeClaim", Meta.Unowned(r, ObjectNames.RepoVolume(r.Name, repo.Name), labels));
             claim["spec"] = ClaimSpec(r, repo).DeepClone();
             objects.Add(claim);
         }

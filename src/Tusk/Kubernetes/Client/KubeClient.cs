@@ -109,11 +109,23 @@ public sealed class KubeClient : IDisposable
     /// stops sending are removed if no one else owns them.
     /// </summary>
     /// <param name="force">take fields another manager owns; only for objects Tusk creates and owns entirely.</param>
-    public Task<JsonObject> ApplyAsync(ApiResource resource, string? ns, JsonObject obj, bool force, CancellationToken cancel = default)
+    public Task<JsonObject> ApplyAsync(ApiResource resource, string? ns, JsonObject obj, bool force, CancellationToken cancel = default) =>
+        ApplyAsync(resource, ns, obj, force, FieldManager, cancel);
+
+    /// <param name="fieldManager">who owns the fields sent: another writer than the operator, such as the CLI, whose fields the operator must not drop.</param>
+    public Task<JsonObject> ApplyAsync(ApiResource resource, string? ns, JsonObject obj, bool force, string fieldManager, CancellationToken cancel = default)
     {
         var name = obj["metadata"]?["name"]?.GetValue<string>() ?? throw new ArgumentException("an applied object needs metadata.name", nameof(obj));
-        return SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + Query(("fieldManager", FieldManager), ("force", force ? "true" : null)), Body(obj, ApplyPatch), null, cancel);
+        return SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + Query(("fieldManager", fieldManager), ("force", force ? "true" : null)), Body(obj, ApplyPatch), null, cancel);
     }
+
+    /// <summary>
+    /// A JSON Patch (RFC 6902): for list items that server-side apply cannot remove one by one,
+    /// such as a finalizer; a "test" operation makes it fail rather than touch the wrong item.
+    /// </summary>
+    public Task<JsonObject> JsonPatchAsync(ApiResource resource, string? ns, string name, JsonArray operations, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + Query(("fieldManager", FieldManager)),
+            new StringContent(operations.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json-patch+json")), null, cancel);
 
     /// <summary>Server-side apply to the status subresource: <paramref name="obj"/> carries apiVersion, kind, metadata.name and status.</summary>
     public Task<JsonObject> ApplyStatusAsync(ApiResource resource, string? ns, JsonObject obj, CancellationToken cancel = default)

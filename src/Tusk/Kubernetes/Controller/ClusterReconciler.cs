@@ -27,6 +27,18 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             return new ReconcileResult($"{ns}/{name} is gone; Kubernetes deletes the objects it owned");
         }
 
+        if (ClusterFinalizer.IsDeleting(resource))
+        {
+            return ClusterFinalizer.IsPresent(resource)
+                ? await ClusterFinalizer.FinalizeAsync(client, resource, cancel)
+                : new ReconcileResult($"{ns}/{name} is being deleted");
+        }
+
+        if (!ClusterFinalizer.IsPresent(resource))
+        {
+            await ClusterFinalizer.AddAsync(client, resource, cancel);
+        }
+
         var generation = resource["metadata"]?["generation"]?.GetValue<long>() ?? 0;
         var previous = resource["status"] is JsonObject s ? s.Deserialize<ClusterStatus>(Json.Options) : null;
 

@@ -65,8 +65,9 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
         var generation = e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0;
         lock (_generations)
         {
-            // A status write (ours) changes no generation: only spec changes, additions and deletions need a cycle.
-            if (e.Type == WatchEvent.Modified && _generations.GetValueOrDefault(key) == generation)
+            // A status write (ours) changes no generation: only spec changes, additions and deletions
+            // need a cycle (a deletion held by the finalizer arrives as a modification).
+            if (e.Type == WatchEvent.Modified && _generations.GetValueOrDefault(key) == generation && !ClusterFinalizer.IsDeleting(e.Item))
             {
                 return Task.CompletedTask;
             }

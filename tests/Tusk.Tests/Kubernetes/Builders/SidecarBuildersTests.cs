@@ -76,12 +76,18 @@ public sealed class SidecarBuildersTests
     }
 
     [Fact]
-    public void Every_new_object_is_owned_by_the_cluster_and_labelled_with_it()
+    public void Every_new_object_is_labelled_with_the_cluster_and_owned_by_it_except_the_repository_claims_which_outlive_it()
     {
         foreach (var o in Objects().Where(o => Name(o).Contains("pgbackrest", StringComparison.Ordinal) || Name(o).Contains("pgbouncer", StringComparison.Ordinal) || Name(o).Contains("repo", StringComparison.Ordinal)))
         {
             Assert.Equal("hippo", o["metadata"]!["labels"]![Labels.Cluster]!.GetValue<string>());
             Assert.Equal("tusk", o["metadata"]!["labels"]![Labels.ManagedBy]!.GetValue<string>());
+            if (o["kind"]!.GetValue<string>() == "PersistentVolumeClaim")
+            {
+                Assert.Null(o["metadata"]!["ownerReferences"]);
+                continue;
+            }
+
             var owner = Assert.Single(o["metadata"]!["ownerReferences"]!.AsArray())!;
             Assert.Equal(BuildRequests.Uid, owner["uid"]!.GetValue<string>());
             Assert.True(owner["controller"]!.GetValue<bool>());
