@@ -88,7 +88,8 @@ public sealed class KubeApiServer : IAsyncDisposable
             $"--service-account-key-file={F("sa.pub")}",
             $"--service-account-signing-key-file={F("sa.key")}",
             "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-            "--service-cluster-ip-range=10.0.0.0/24",
+            // Two ClusterIP Services per PostgresCluster, for hundreds of clusters in two namespaces.
+            "--service-cluster-ip-range=10.96.0.0/16",
             "--profiling=false",
             "--v=0");
         Admin = new KubeClient(AdminConfig);

@@ -39,7 +39,7 @@ public static class KubeBenchmark
             return 2;
         }
 
-        var results = new List<RunResult>();
+        var results = new List<KubeRunResult>();
         for (var run = 0; run < runs; run++)
         {
             Console.Error.WriteLine($"== kube run {run + 1}/{runs}: {clusters} clusters, {changes} spec changes");
@@ -49,7 +49,7 @@ public static class KubeBenchmark
                 $"  all ready {r.AllObjects:0.00} s (direct {r.Direct:0.00} s); operator CPU {r.OperatorCpu:0.00} s (apiserver+etcd {r.ServerCpu:0.00} s); peak RSS {r.PeakRss:0.0} MiB (idle {r.IdleRss:0.0}); change p50 {r.ChangeP50:0.000} p99 {r.ChangeP99:0.000} s (direct p50 {r.DirectP50:0.000} p99 {r.DirectP99:0.000}); {r.Reconciles} reconciles"));
         }
 
-        Sample S(string name, Func<RunResult, double> value) => new(name, [.. results.Select(value)]);
+        Sample S(string name, Func<KubeRunResult, double> value) => new(name, [.. results.Select(value)]);
         var objects = results[0].ObjectsPerCluster;
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores (shared with other work) against etcd + kube-apiserver 1.20.2 on 127.0.0.1, a fresh pair per run, no kubelet (clusters stay Creating, so the operator also rechecks each one every {ClusterReconciler.NotReadyRecheck.TotalSeconds:0} s); median (min, max, n).");
@@ -74,11 +74,7 @@ public static class KubeBenchmark
         return 0;
     }
 
-    private sealed record RunResult(
-        double AllObjects, double Direct, double OperatorCpu, double ServerCpu, double PeakRss, double IdleRss,
-        double ChangeP50, double ChangeP99, double DirectP50, double DirectP99, double Reconciles, IReadOnlyList<string> ObjectsPerCluster);
-
-    private static async Task<RunResult> RunOnceAsync(string tusk, int clusters, int changes)
+    private static async Task<KubeRunResult> RunOnceAsync(string tusk, int clusters, int changes)
     {
         await using var server = await KubeApiServer.StartAsync();
         var admin = server.Admin;
@@ -89,7 +85,7 @@ public static class KubeBenchmark
             await admin.CreateAsync(ApiResource.Namespace, null, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } });
         }
 
-        using var material = Material.Create();
+        using var material = KubeBenchMaterial.Create();
         var names = Enumerable.Range(0, clusters).Select(i => string.Create(CultureInfo.InvariantCulture, $"c{i:000}")).ToList();
         var resources = Build(Resource(direct, names[0], 2), "00000000-0000-0000-0000-000000000000", material).Select(ApiResource.Of).ToList();
 
@@ -166,6 +162,7 @@ public static class KubeBenchmark
             }
 
             var (cpu1, serverCpu1) = (op.CpuSeconds, ServerCpu());
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  every cluster complete after {done:0.00} s; settling {SettleSeconds} s, then {changes} spec changes one at a time"));
             await Task.Delay(TimeSpan.FromSeconds(SettleSeconds));
 
             var latencies = new List<double>();
@@ -176,12 +173,16 @@ public static class KubeBenchmark
                 var start = tracker.Now;
                 await admin.ApplyAsync(ApiResource.PostgresCluster, watched, resource, force: true);
                 latencies.Add(await tracker.ReplicasSeenAsync(sts, 3).WaitAsync(TimeSpan.FromSeconds(60)) - start);
+                if (latencies.Count % 10 == 0)
+                {
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {latencies.Count} changes, last {latencies[^1]:0.000} s"));
+                }
             }
 
             var metrics = await op.MetricsAsync();
             var reconciles = metrics.Split('\n').Where(l => l.StartsWith("tusk_reconcile_total{", StringComparison.Ordinal)).Sum(l => double.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture));
             var objects = Build(Resource(watched, names[0], 2), "00000000-0000-0000-0000-000000000000", material).Select(o => o["kind"]!.GetValue<string>()).ToList();
-            return new RunResult(done.Value, directSeconds, cpu1 - cpu0, serverCpu1 - serverCpu0, op.PeakRssMiB, idleRss,
+            return new KubeRunResult(done.Value, directSeconds, cpu1 - cpu0, serverCpu1 - serverCpu0, op.PeakRssMiB, idleRss,
                 Percentile(latencies, 50), Percentile(latencies, 99), Percentile(directLatencies, 50), Percentile(directLatencies, 99), reconciles, objects);
         }
         finally
@@ -229,7 +230,7 @@ public static class KubeBenchmark
         """)!.AsObject();
 
     /// <summary>The objects the operator's builders make for this resource (Kubernetes 1.20 serves policy/v1beta1 only).</summary>
-    private static IReadOnlyList<JsonObject> Build(JsonObject resource, string uid, Material material)
+    private static IReadOnlyList<JsonObject> Build(JsonObject resource, string uid, KubeBenchMaterial material)
     {
         var ns = resource["metadata"]!["namespace"]!.GetValue<string>();
         var name = resource["metadata"]!["name"]!.GetValue<string>();
@@ -272,32 +273,5 @@ public static class KubeBenchmark
 
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>One set of secret material for every cluster the bench builds itself: only the objects' sizes matter.</summary>
-    private sealed class Material : IDisposable
-    {
-        private readonly CertificateAuthority _ca;
-
-        private Material(CertificateAuthority ca, ClusterCertificates certificates)
-        {
-            _ca = ca;
-            Certificates = certificates;
-        }
-
-        public string Password { get; } = PasswordGenerator.Generate(PasswordKind.AlphaNumeric);
-
-        public InternalPasswords Passwords { get; } = new(
-            PasswordGenerator.Generate(PasswordKind.AlphaNumeric), PasswordGenerator.Generate(PasswordKind.AlphaNumeric), PasswordGenerator.Generate(PasswordKind.AlphaNumeric));
-
-        public ClusterCertificates Certificates { get; }
-
-        public static Material Create()
-        {
-            var ca = CertificateAuthority.Create("bench", TimeProvider.System);
-            return new Material(ca, new ClusterCertificates(ca.Export(), ca.IssueServer("bench-primary", ["bench-primary"], [], TimeSpan.FromDays(1)), ca.IssueClient("_tusk_replication", TimeSpan.FromDays(1))));
-        }
-
-        public void Dispose() => _ca.Dispose();
     }
 }
