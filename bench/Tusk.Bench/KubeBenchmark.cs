@@ -7,7 +7,6 @@ using Tusk.Kubernetes.Builders;
 using Tusk.Kubernetes.Client;
 using Tusk.Kubernetes.Controller;
 using Tusk.Planning;
-using Tusk.Security;
 
 namespace Tusk.Bench;
 
