@@ -61,7 +61,7 @@ public static class KubeBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"| operator peak RSS (VmHWM) over the whole run ({clusters} clusters, {changes} changes) | ≤ 150 MiB | {S("rss", r => r.PeakRss).Format("MiB", "0.0")} | the operator idle after start, no clusters (VmRSS): {S("idle", r => r.IdleRss).Format("MiB", "0.0")} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| reconcile latency after a spec change (replicas 2 → 3, {changes} clusters one at a time, {SettleSeconds} s after creation): p50 | — | {S("p50", r => r.ChangeP50).Format("s", "0.000")} | applying the StatefulSet change directly until the watch shows it, p50: {S("direct p50", r => r.DirectP50).Format("s", "0.000")} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| the same, p99 | ≤ 1 s | {S("p99", r => r.ChangeP99).Format("s", "0.000")} | direct, p99: {S("direct p99", r => r.DirectP99).Format("s", "0.000")} |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| reconciles the operator ran in the whole run (from /metrics) | — | {S("reconciles", r => r.Reconciles).Format("", "0")} | — |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| reconciles the operator ran in the whole run (from /metrics) | — | {S("reconciles", r => r.Reconciles).Format("cycles", "0")} | — |");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"Reproduce: `dotnet publish src/Tusk.Cli -c Release -o artifacts/tusk && dotnet run -c Release --project bench/Tusk.Bench -- --only kube --runs {runs} --clusters {clusters} --changes {changes} --write docs/benchmarks.md` (needs scripts/kube-apiserver.sh's binary).");
         Console.WriteLine(report);
