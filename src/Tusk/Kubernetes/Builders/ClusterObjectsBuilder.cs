@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 namespace Tusk.Kubernetes.Builders;
 
 /// <summary>
-/// Every object a PostgresCluster owns, in the order they are applied: identity and
-/// configuration (and pgBackRest's repository claims) first, then Services, then the
-/// StatefulSets and PgBouncer's Deployment whose pods use them all. Pure:
+/// Every object a PostgresCluster owns: identity and configuration (and pgBackRest's
+/// repository claims), then Services, then the StatefulSets and PgBouncer's Deployment whose
+/// pods use them all (the controller applies the workloads after everything else). Pure:
 /// the same request always gives the same objects.
 /// </summary>
 public static class ClusterObjectsBuilder

@@ -82,10 +82,12 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             PgBouncerImage = images.PgBouncer,
         };
 
-        foreach (var obj in ClusterObjectsBuilder.Build(request))
+        // Tusk owns these objects entirely: force takes back a field someone edited by hand.
+        // In rounds, each applied at once (a round trip per round, not one per object).
+        var objects = ClusterObjectsBuilder.Build(request);
+        foreach (var round in objects.GroupBy(Round).OrderBy(g => g.Key))
         {
-            // Tusk owns these objects entirely: force takes back a field someone edited by hand.
-            await client.ApplyAsync(ApiResource.Of(obj), ns, obj, force: true, cancel);
+            await Task.WhenAll(round.Select(obj => client.ApplyAsync(ApiResource.Of(obj), ns, obj, force: true, cancel)));
         }
 
         // Instances only: PgBouncer pods carry the cluster label too, but no instance set.
@@ -95,6 +97,18 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         await WriteStatusAsync(ns, name, status, previous, cancel);
         return new ReconcileResult(status.LastOutcome!, status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck);
     }
+
+    /// <summary>
+    /// 0: what the pods use; 1: RoleBindings, after their Roles (the API server lets the operator
+    /// bind a Role only once it can see that the operator holds every permission in it, so the
+    /// Role must exist first); 2: the StatefulSets and Deployments that make the pods, last.
+    /// </summary>
+    private static int Round(JsonObject obj) => obj["kind"]?.GetValue<string>() switch
+    {
+        "RoleBinding" => 1,
+        "StatefulSet" or "Deployment" => 2,
+        _ => 0,
+    };
 
     /// <summary>The resource through the same reader, defaults and validation as the CLI's manifests.</summary>
     private static CheckedCluster Check(JsonObject resource, string ns, string name)

@@ -14,6 +14,7 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
     private readonly WorkQueue _queue = new(clock);
     private readonly ClusterReconciler _reconciler = new(client, options, clock);
     private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _statefulSetGenerations = new(StringComparer.Ordinal);
 
     /// <summary>Counters for /metrics and the readiness probe.</summary>
     public OperatorMetrics Metrics { get; } = new();
@@ -33,7 +34,7 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
             tasks.Add(new ListWatcher(client, ApiResource.PostgresCluster, ns).RunAsync(e => OnCluster(e), OnWatchError, cancel));
             foreach (var owned in new[] { ApiResource.Pod, ApiResource.StatefulSet })
             {
-                tasks.Add(new ListWatcher(client, owned, ns, Labels.Cluster).RunAsync(e => OnOwned(e), OnWatchError, cancel));
+                tasks.Add(new ListWatcher(client, owned, ns, Labels.Cluster).RunAsync(e => OnOwned(owned, e), OnWatchError, cancel));
             }
         }
 
@@ -86,14 +87,42 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
         return Task.CompletedTask;
     }
 
-    private Task OnOwned(WatchEvent e)
+    private Task OnOwned(ApiResource resource, WatchEvent e)
     {
-        if (e.Item["metadata"]?["labels"]?[Labels.Cluster]?.GetValue<string>() is { } cluster
-            && e.Item["metadata"]?["namespace"]?.GetValue<string>() is { } ns)
+        if (e.Item["metadata"]?["labels"]?[Labels.Cluster]?.GetValue<string>() is not { } cluster
+            || e.Item["metadata"]?["namespace"]?.GetValue<string>() is not { } ns)
         {
-            _queue.Add($"{ns}/{cluster}");
+            return Task.CompletedTask;
         }
 
+        // A StatefulSet matters when its spec changes (someone edited it: put it back) or it goes.
+        // Its status follows the pods, which are watched themselves; and kube-apiserver 1.20
+        // rewrites a StatefulSet on a no-op apply a second or more after the last one (a new
+        // resourceVersion, the same generation), so without this each reconcile would queue the
+        // next one, for ever, for every cluster.
+        if (resource == ApiResource.StatefulSet)
+        {
+            var key = ListWatcher.Key(e.Item);
+            var generation = e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0;
+            lock (_statefulSetGenerations)
+            {
+                if (e.Type == WatchEvent.Modified && _statefulSetGenerations.GetValueOrDefault(key) == generation)
+                {
+                    return Task.CompletedTask;
+                }
+
+                if (e.Type == WatchEvent.Deleted)
+                {
+                    _statefulSetGenerations.Remove(key);
+                }
+                else
+                {
+                    _statefulSetGenerations[key] = generation;
+                }
+            }
+        }
+
+        _queue.Add($"{ns}/{cluster}");
         return Task.CompletedTask;
     }
 

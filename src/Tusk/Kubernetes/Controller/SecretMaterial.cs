@@ -21,14 +21,21 @@ public static class SecretMaterial
         KubeClient client, ClusterPlan plan, TimeProvider clock, CancellationToken cancel)
     {
         var ns = plan.Namespace;
+        // Every read at once: one round trip to the API server instead of one per Secret.
+        var userSecrets = plan.Users.Select(u => client.GetAsync(ApiResource.Secret, ns, ObjectNames.UserSecret(plan.Name, u.Name), cancel)).ToList();
+        var internalRead = client.GetAsync(ApiResource.Secret, ns, ObjectNames.InternalSecret(plan.Name), cancel);
+        var rootRead = client.GetAsync(ApiResource.Secret, ns, ObjectNames.RootCa, cancel);
+        var serverRead = client.GetAsync(ApiResource.Secret, ns, ObjectNames.ClusterCert(plan.Name), cancel);
+        var replicationRead = client.GetAsync(ApiResource.Secret, ns, ObjectNames.ReplicationCert(plan.Name), cancel);
+        await Task.WhenAll([.. userSecrets, internalRead, rootRead, serverRead, replicationRead]);
+
         var users = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var user in plan.Users)
+        foreach (var (user, existing) in plan.Users.Zip(userSecrets))
         {
-            var existing = await client.GetAsync(ApiResource.Secret, ns, ObjectNames.UserSecret(plan.Name, user.Name), cancel);
-            users[user.Name] = Value(existing, "password") ?? PasswordGenerator.Generate(user.PasswordType == "ASCII" ? PasswordKind.Ascii : PasswordKind.AlphaNumeric);
+            users[user.Name] = Value(await existing, "password") ?? PasswordGenerator.Generate(user.PasswordType == "ASCII" ? PasswordKind.Ascii : PasswordKind.AlphaNumeric);
         }
 
-        var internalSecret = await client.GetAsync(ApiResource.Secret, ns, ObjectNames.InternalSecret(plan.Name), cancel);
+        var internalSecret = await internalRead;
         var passwords = new InternalPasswords(
             Value(internalSecret, "superuser-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
             Value(internalSecret, "replication-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
@@ -36,12 +43,12 @@ public static class SecretMaterial
             plan.Exporter ? Value(internalSecret, "monitor-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric) : null,
             plan.PgBouncer is null ? null : Value(internalSecret, "pgbouncer-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric));
 
-        using var ca = await RootCaAsync(client, ns, clock, cancel);
+        using var ca = await RootCaAsync(client, ns, await rootRead, clock, cancel);
         var root = ca.Export();
 
-        var server = await ReuseOrIssueAsync(client, ns, ObjectNames.ClusterCert(plan.Name), root, clock, cancel)
+        var server = Reuse(await serverRead, root, clock)
             ?? ca.IssueServer(ObjectNames.Primary(plan.Name), ServerNames(plan), [], CertificateLifetime);
-        var replication = await ReuseOrIssueAsync(client, ns, ObjectNames.ReplicationCert(plan.Name), root, clock, cancel)
+        var replication = Reuse(await replicationRead, root, clock)
             ?? ca.IssueClient(ClusterPlan.ReplicationUser, CertificateLifetime);
         return (users, passwords, new ClusterCertificates(root, server, replication));
     }
@@ -50,11 +57,12 @@ public static class SecretMaterial
     /// The namespace's root CA. Two clusters reconciled at once in a new namespace would each make
     /// one; creating (not applying) the Secret lets exactly one win, and the other reads the winner's.
     /// </summary>
-    private static async Task<CertificateAuthority> RootCaAsync(KubeClient client, string ns, TimeProvider clock, CancellationToken cancel)
+    private static async Task<CertificateAuthority> RootCaAsync(KubeClient client, string ns, JsonObject? secret, TimeProvider clock, CancellationToken cancel)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var secret = await client.GetAsync(ApiResource.Secret, ns, ObjectNames.RootCa, cancel);
+            // The first look is the caller's read; after losing a race, read the winner's.
+            secret = attempt == 0 ? secret : await client.GetAsync(ApiResource.Secret, ns, ObjectNames.RootCa, cancel);
             if (Value(secret, "root.crt") is { } cert && Value(secret, "root.key") is { } key)
             {
                 return CertificateAuthority.Load(cert, key, clock);
@@ -95,9 +103,8 @@ public static class SecretMaterial
         yield return $"*.{ObjectNames.Pods(plan.Name)}.{plan.Namespace}.svc.cluster.local";
     }
 
-    private static async Task<PemPair?> ReuseOrIssueAsync(KubeClient client, string ns, string name, PemPair root, TimeProvider clock, CancellationToken cancel)
+    private static PemPair? Reuse(JsonObject? secret, PemPair root, TimeProvider clock)
     {
-        var secret = await client.GetAsync(ApiResource.Secret, ns, name, cancel);
         // A certificate from another CA (the root was replaced) or near its end is issued again.
         if (Value(secret, "tls.crt") is { } cert && Value(secret, "tls.key") is { } key && Value(secret, "ca.crt") == root.CertificatePem
             && !CertificateAuthority.NeedsRenewal(cert, clock, RenewBefore))

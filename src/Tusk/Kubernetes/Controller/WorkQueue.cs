@@ -5,16 +5,22 @@ namespace Tusk.Kubernetes.Controller;
 /// keeps them: a key is queued at most once; a key being processed is never handed to a second
 /// worker (a change meanwhile queues it again once the first is done); failures are retried
 /// after an exponential backoff (<see cref="BaseDelay"/> doubling up to <see cref="MaxDelay"/>)
-/// that <see cref="Forget"/> resets.
+/// that <see cref="Forget"/> resets. Like controller-runtime's priority queue, keys from
+/// <see cref="Add"/> (something changed) are handed out before keys that only come back on a
+/// timer (<see cref="AddAfter"/>, <see cref="AddRateLimited"/>): with hundreds of clusters
+/// rechecked periodically, a spec change does not wait behind all their rechecks.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "\"work queue\" is the term every Kubernetes controller author knows")]
 public sealed class WorkQueue(TimeProvider clock) : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Queue<string> _queue = new();
-    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    // Each key waits in at most one of the two: _urgent (a change) or _later (a timer); _queued says which.
+    private readonly LinkedList<string> _urgent = new();
+    private readonly LinkedList<string> _later = new();
+    private readonly Dictionary<string, LinkedListNode<string>> _queued = new(StringComparer.Ordinal);
     private readonly HashSet<string> _processing = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    // Keys changed while being processed, and whether that change was urgent.
+    private readonly Dictionary<string, bool> _dirty = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _available = new(0);
 
@@ -28,42 +34,52 @@ public sealed class WorkQueue(TimeProvider clock) : IDisposable
         {
             lock (_gate)
             {
-                return _queue.Count;
+                return _queued.Count;
             }
         }
     }
 
-    public void Add(string key)
+    /// <summary>Queues the key because something about it changed: ahead of every key queued by a timer.</summary>
+    public void Add(string key) => Enqueue(key, urgent: true);
+
+    private void Enqueue(string key, bool urgent)
     {
         lock (_gate)
         {
             if (_processing.Contains(key))
             {
-                _dirty.Add(key);
+                _dirty[key] = urgent || _dirty.GetValueOrDefault(key);
                 return;
             }
 
-            if (!_queued.Add(key))
+            if (_queued.TryGetValue(key, out var node))
             {
+                // Already waiting: a change moves a key waiting for its timer turn to the urgent end.
+                if (urgent && node.List == _later)
+                {
+                    _later.Remove(node);
+                    _urgent.AddLast(node);
+                }
+
                 return;
             }
 
-            _queue.Enqueue(key);
+            _queued[key] = (urgent ? _urgent : _later).AddLast(key);
         }
 
         _available.Release();
     }
 
-    /// <summary>Queues the key after <paramref name="delay"/> (a periodic recheck, say).</summary>
+    /// <summary>Queues the key after <paramref name="delay"/> (a periodic recheck, say), behind every changed key.</summary>
     public void AddAfter(string key, TimeSpan delay, CancellationToken cancel)
     {
         if (delay <= TimeSpan.Zero)
         {
-            Add(key);
+            Enqueue(key, urgent: false);
             return;
         }
 
-        _ = Task.Delay(delay, clock, cancel).ContinueWith(t => Add(key), cancel, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        _ = Task.Delay(delay, clock, cancel).ContinueWith(t => Enqueue(key, urgent: false), cancel, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
 
     /// <summary>Queues the key again after its next backoff delay; returns that delay.</summary>
@@ -104,11 +120,13 @@ public sealed class WorkQueue(TimeProvider clock) : IDisposable
             await _available.WaitAsync(cancel);
             lock (_gate)
             {
-                if (_queue.TryDequeue(out var key))
+                var node = _urgent.First ?? _later.First;
+                if (node is not null)
                 {
-                    _queued.Remove(key);
-                    _processing.Add(key);
-                    return key;
+                    node.List!.Remove(node);
+                    _queued.Remove(node.Value);
+                    _processing.Add(node.Value);
+                    return node.Value;
                 }
             }
         }
@@ -116,16 +134,16 @@ public sealed class WorkQueue(TimeProvider clock) : IDisposable
 
     public void Done(string key)
     {
-        bool again;
+        bool again, urgent;
         lock (_gate)
         {
             _processing.Remove(key);
-            again = _dirty.Remove(key);
+            again = _dirty.Remove(key, out urgent);
         }
 
         if (again)
         {
-            Add(key);
+            Enqueue(key, urgent);
         }
     }
 

@@ -174,6 +174,45 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_statefulset_change_that_leaves_its_spec_alone_wakes_no_cycle_but_a_hand_edit_of_its_spec_is_put_back()
+    {
+        var uid = (await ApplyAsync(Hippo(replicas: 2)))["metadata"]!["uid"]!.GetValue<string>();
+        var sts = ObjectNames.StatefulSet("hippo", "instance1", uid);
+        await WaitForStatusAsync(s => Phase(s) == "Creating", "phase Creating");
+        await PlayKubeletAsync(sts, 2, leader: 0);
+        await WaitForStatusAsync(s => Phase(s) == "Ready", "phase Ready");
+        // A ready cluster is not rechecked on a timer: from here only events start cycles.
+        await Task.Delay(1500);
+        var before = _outcomes.Count;
+
+        // Changes that leave the spec alone (here annotations; in a real cluster, mostly the status
+        // the StatefulSet controller writes): a new resourceVersion with the same generation.
+        for (var i = 0; i < 3; i++)
+        {
+            var annotated = (await server.Admin.GetAsync(ApiResource.StatefulSet, _ns, sts))!;
+            annotated["metadata"]!["annotations"] = new JsonObject { ["example.com/touched"] = $"{i}" };
+            await server.Admin.ReplaceAsync(ApiResource.StatefulSet, _ns, annotated);
+            await Task.Delay(300);
+        }
+
+        await Task.Delay(1500);
+        Assert.True(before == _outcomes.Count, $"cycles after changes that left the spec alone: {string.Join(" | ", _outcomes.Skip(before))}");
+
+        // Someone scales the StatefulSet by hand: the operator puts the spec's replicas back.
+        var edited = (await server.Admin.GetAsync(ApiResource.StatefulSet, _ns, sts))!;
+        edited["spec"]!["replicas"] = 5;
+        await server.Admin.ReplaceAsync(ApiResource.StatefulSet, _ns, edited);
+        var deadline = DateTime.UtcNow.AddSeconds(ClusterReconciler.NotReadyRecheck.TotalSeconds);
+        while ((await server.Admin.GetAsync(ApiResource.StatefulSet, _ns, sts))!["spec"]!["replicas"]!.GetValue<int>() != 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the hand-edited replicas were not put back; outcomes: {string.Join(" | ", _outcomes.TakeLast(3))}");
+            await Task.Delay(100);
+        }
+
+        Assert.True(_outcomes.Count > before);
+    }
+
+    [Fact]
     public async Task Scaling_an_instance_set_updates_its_statefulset_and_keeps_every_password()
     {
         var uid = (await ApplyAsync(Hippo(replicas: 2)))["metadata"]!["uid"]!.GetValue<string>();

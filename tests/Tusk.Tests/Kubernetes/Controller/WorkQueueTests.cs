@@ -54,4 +54,44 @@ public sealed class WorkQueueTests
         queue.Forget("db/hippo");
         Assert.Equal(TimeSpan.FromMilliseconds(50), queue.AddRateLimited("db/hippo", cancel.Token));
     }
+
+    [Fact]
+    public async Task A_changed_key_is_handed_out_before_keys_that_came_back_on_a_timer()
+    {
+        using var queue = new WorkQueue(TimeProvider.System);
+        queue.AddAfter("db/recheck-1", TimeSpan.Zero, CancellationToken.None);
+        queue.AddAfter("db/recheck-2", TimeSpan.Zero, CancellationToken.None);
+        queue.Add("db/changed");
+        Assert.Equal(3, queue.Count);
+        Assert.Equal("db/changed", await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal("db/recheck-1", await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal("db/recheck-2", await queue.TakeAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_change_to_a_key_waiting_for_its_recheck_moves_it_ahead_once()
+    {
+        using var queue = new WorkQueue(TimeProvider.System);
+        queue.AddAfter("db/a", TimeSpan.Zero, CancellationToken.None);
+        queue.AddAfter("db/b", TimeSpan.Zero, CancellationToken.None);
+        queue.Add("db/b");
+        Assert.Equal(2, queue.Count);
+        Assert.Equal("db/b", await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal("db/a", await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public async Task A_change_while_a_key_is_processed_brings_it_back_ahead_of_rechecks()
+    {
+        using var queue = new WorkQueue(TimeProvider.System);
+        queue.Add("db/hippo");
+        var key = await queue.TakeAsync(CancellationToken.None);
+        queue.AddAfter("db/zebra", TimeSpan.Zero, CancellationToken.None);
+        queue.AddAfter("db/hippo", TimeSpan.Zero, CancellationToken.None);
+        queue.Add("db/hippo");
+        queue.Done(key);
+        Assert.Equal("db/hippo", await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal("db/zebra", await queue.TakeAsync(CancellationToken.None));
+    }
 }
