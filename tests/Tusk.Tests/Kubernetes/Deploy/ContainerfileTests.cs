@@ -42,7 +42,7 @@ public sealed partial class ContainerfileTests
         var publish = Instructions("images/operator/Containerfile").Single(i => i.Keyword == "RUN").Arguments;
         Assert.Contains("dotnet publish src/Tusk.Cli -c Release -o /app", publish, StringComparison.Ordinal);
         Assert.Contains("<AssemblyName>tusk</AssemblyName>", File.ReadAllText(Repository.File("src/Tusk.Cli/Tusk.Cli.csproj")), StringComparison.Ordinal);
-        // Kestrel serves the probes: the runtime image must carry ASP.NET Core.
+        // tusk references ASP.NET Core (the local agent serves its API with it): the runtime image must carry it.
         Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", final[0].Arguments, StringComparison.Ordinal);
     }
 
