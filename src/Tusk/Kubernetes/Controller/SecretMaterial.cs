@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tusk.Kubernetes.Builders;
@@ -46,7 +47,7 @@ public static class SecretMaterial
         using var ca = await RootCaAsync(client, ns, await rootRead, clock, cancel);
         var root = ca.Export();
 
-        var server = Reuse(await serverRead, root, clock)
+        var server = Reuse(await serverRead, root, clock, ServerNames(plan))
             ?? ca.IssueServer(ObjectNames.Primary(plan.Name), ServerNames(plan), [], CertificateLifetime);
         var replication = Reuse(await replicationRead, root, clock)
             ?? ca.IssueClient(ClusterPlan.ReplicationUser, CertificateLifetime);
@@ -88,10 +89,16 @@ public static class SecretMaterial
         }
     }
 
-    /// <summary>Every name a client or peer dials: the Services in all their forms, and each pod under the headless Service.</summary>
+    /// <summary>
+    /// Every name a client or peer dials: the Services in all their forms (the pooler's too, which
+    /// serves clients with this certificate), and each pod under the headless Service.
+    /// </summary>
     public static IEnumerable<string> ServerNames(ClusterPlan plan)
     {
-        foreach (var service in new[] { ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name), ObjectNames.Pods(plan.Name) })
+        string[] services = plan.PgBouncer is null
+            ? [ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name), ObjectNames.Pods(plan.Name)]
+            : [ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name), ObjectNames.Pods(plan.Name), ObjectNames.PgBouncer(plan.Name)];
+        foreach (var service in services)
         {
             yield return service;
             yield return $"{service}.{plan.Namespace}";
@@ -103,16 +110,23 @@ public static class SecretMaterial
         yield return $"*.{ObjectNames.Pods(plan.Name)}.{plan.Namespace}.svc.cluster.local";
     }
 
-    private static PemPair? Reuse(JsonObject? secret, PemPair root, TimeProvider clock)
+    /// <param name="names">Names the certificate must cover; one that misses any (the pooler was turned on) is issued again.</param>
+    private static PemPair? Reuse(JsonObject? secret, PemPair root, TimeProvider clock, IEnumerable<string>? names = null)
     {
         // A certificate from another CA (the root was replaced) or near its end is issued again.
         if (Value(secret, "tls.crt") is { } cert && Value(secret, "tls.key") is { } key && Value(secret, "ca.crt") == root.CertificatePem
-            && !CertificateAuthority.NeedsRenewal(cert, clock, RenewBefore))
+            && !CertificateAuthority.NeedsRenewal(cert, clock, RenewBefore) && (names is null || Covers(cert, names)))
         {
             return new PemPair(cert, key);
         }
 
         return null;
+    }
+
+    private static bool Covers(string certificatePem, IEnumerable<string> names)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(certificatePem);
+        return names.Where(n => !n.StartsWith('*')).All(n => certificate.MatchesHostname(n, allowWildcards: true, allowCommonName: false));
     }
 
     private static string? Value(JsonObject? secret, string key) =>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Tusk.Kubernetes.Builders;
@@ -330,6 +331,38 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         Assert.True(internalSecret.ContainsKey("pgbouncer-password"));
         var user = (await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-pguser-hippo"))!["data"]!.AsObject();
         Assert.True(user.ContainsKey("pgbouncer-uri"));
+        // The pooler serves clients with the cluster's certificate, so verify-full works through its Service.
+        using var certificate = await ClusterCertificateAsync();
+        Assert.True(certificate.MatchesHostname($"hippo-pgbouncer.{_ns}.svc", allowWildcards: false, allowCommonName: false));
+    }
+
+    private async Task<X509Certificate2> ClusterCertificateAsync() =>
+        X509Certificate2.CreateFromPem(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(
+            (await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-cluster-cert"))!["data"]!["tls.crt"]!.GetValue<string>())));
+
+    [Fact]
+    public async Task Turning_the_pooler_on_later_issues_a_certificate_that_names_its_Service()
+    {
+        await ApplyAsync(Hippo());
+        await WaitForStatusAsync(s => Phase(s) == "Creating", "phase Creating");
+        string before;
+        using (var first = await ClusterCertificateAsync())
+        {
+            before = first.SerialNumber;
+        }
+
+        await ApplyAsync(HippoWithSidecars(images: true));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        X509Certificate2 certificate;
+        while ((certificate = await ClusterCertificateAsync()).SerialNumber == before && DateTime.UtcNow < deadline)
+        {
+            certificate.Dispose();
+            await Task.Delay(200);
+        }
+
+        using var reissued = certificate;
+        Assert.True(reissued.MatchesHostname($"hippo-pgbouncer.{_ns}.svc", allowWildcards: false, allowCommonName: false));
+        Assert.True(reissued.MatchesHostname($"hippo-primary.{_ns}.svc", allowWildcards: false, allowCommonName: false));
     }
 
     [Fact]
