@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Tusk.Cli.Kubernetes;
+using Tusk.Kubernetes.Controller;
 
 namespace Tusk.Cli.Commands;
 
@@ -11,7 +13,11 @@ public static class SwitchoverCommand
         var ns = Options.Namespace();
         var to = new Option<string?>("--to") { Description = "The member to promote (default: Patroni picks the healthiest replica)" };
         var command = new Command("switchover", "Move the primary role to a replica, cleanly") { name, ns, to };
-        command.SetAction((result, cancel) => RunAsync(context, result.GetValue(ns)!, result.GetValue(name)!, result.GetValue(to), failover: false, cancel));
+        var kube = new KubeOptions();
+        kube.AddTo(command);
+        command.SetAction((result, cancel) => kube.RunAsync(result, context,
+            target => OnKubernetesAsync(context, target, KubeOptions.Namespace(result, ns, target), result.GetValue(name)!, result.GetValue(to), cancel),
+            () => RunAsync(context, result.GetValue(ns)!, result.GetValue(name)!, result.GetValue(to), failover: false, cancel)));
         return command;
     }
 
@@ -38,5 +44,37 @@ public static class SwitchoverCommand
             : await agent.SwitchoverAsync(ns, name, to, cancel);
         await (response.Ok ? context.Out : context.Err).WriteLineAsync(response.Ok ? response.Message : $"error: {response.Message}");
         return response.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// On Kubernetes the switchover goes through the resource: the operator sees a new trigger
+    /// annotation and writes Patroni's failover key; Patroni's leader then hands over. Waits (30 s
+    /// at most) until the operator has acted, and says from which member to which.
+    /// </summary>
+    private static async Task<int> OnKubernetesAsync(CliContext context, KubeTarget target, string ns, string name, string? to, CancellationToken cancel)
+    {
+        if (await target.GetAsync(ns, name, cancel) is null)
+        {
+            await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}");
+            return ExitCodes.NotFound;
+        }
+
+        var trigger = await target.RequestSwitchoverAsync(ns, name, to, cancel);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if ((await target.GetAsync(ns, name, cancel))?.Status is { } status && status.SwitchoverTrigger == trigger)
+            {
+                await context.Out.WriteLineAsync(to == status.Primary
+                    ? $"{to} is already the primary of {ns}/{name}; nothing to do"
+                    : $"asked Patroni to switch {ns}/{name} over from {status.Primary} to {to ?? "the healthiest replica"}; `tusk get clusters --context ...` shows the new primary");
+                return ExitCodes.Ok;
+            }
+
+            await Task.Delay(250, cancel);
+        }
+
+        await context.Err.WriteLineAsync($"error: the switchover of {ns}/{name} is requested (annotation {SwitchoverRequest.TriggerAnnotation}={trigger}) but the operator has not acted on it within 30 s; it acts once the cluster has a primary. `tusk describe cluster {name} --context ...` says what it is doing");
+        return ExitCodes.TimedOut;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Tusk.Api;
 using Tusk.Kubernetes.Builders;
 using Tusk.Kubernetes.Client;
+using Tusk.Kubernetes.Controller;
 using YamlDotNet.RepresentationModel;
 
 namespace Tusk.Cli.Kubernetes;
@@ -68,6 +69,30 @@ public sealed class KubeTarget(KubeClient client) : IDisposable
         }
 
         return deleted;
+    }
+
+    /// <summary>
+    /// Asks the operator for a switchover through the resource: a new trigger value (and the
+    /// target, or none) in the annotations it acts on. A JSON Patch, so the spec's owner stays the
+    /// same. Returns the trigger value.
+    /// </summary>
+    public async Task<string> RequestSwitchoverAsync(string ns, string name, string? target, CancellationToken cancel)
+    {
+        var trigger = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var current = await client.GetAsync(ApiResource.PostgresCluster, ns, name, cancel);
+        var operations = new JsonArray();
+        if (current?["metadata"]?["annotations"] is not JsonObject)
+        {
+            operations.Add(new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations", ["value"] = new JsonObject() });
+        }
+
+        operations.Add(new JsonObject { ["op"] = "add", ["path"] = Path(SwitchoverRequest.TriggerAnnotation), ["value"] = trigger });
+        operations.Add(new JsonObject { ["op"] = "add", ["path"] = Path(SwitchoverRequest.TargetAnnotation), ["value"] = target ?? "" });
+        await client.JsonPatchAsync(ApiResource.PostgresCluster, ns, name, operations, cancel);
+        return trigger;
+
+        // JSON Pointer escapes "/" in a key as "~1".
+        static string Path(string annotation) => "/metadata/annotations/" + annotation.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
     }
 
     /// <summary>The PostgresCluster documents of a manifest, as written (YAML or JSON, several documents allowed).</summary>

@@ -20,6 +20,9 @@ public sealed class ClusterStatus
     /// <summary>The last restore (in place) or clone.</summary>
     public RestoreStatus? Restore { get; set; }
 
+    /// <summary>On Kubernetes, the last tusk.dev/trigger-switchover value the operator acted on (wrote Patroni's failover key for).</summary>
+    public string? SwitchoverTrigger { get; set; }
+
     /// <summary>The last problem in plain words, with what to do about it.</summary>
     public string? LastError { get; set; }
 

@@ -52,6 +52,28 @@ public sealed partial class ApiServer : IAsyncLifetime
 
     public KubeConfig TokenConfig(string token, string ns = "default") => new(Server, CaPem, null, null, token, ns);
 
+    /// <summary>A kubeconfig file's text whose current context ("test") reaches this server as the admin, in <paramref name="ns"/>.</summary>
+    public string AdminKubeconfig(string ns = "default") => $"""
+        apiVersion: v1
+        kind: Config
+        current-context: test
+        clusters:
+          - name: test
+            cluster:
+              server: {Server}
+              certificate-authority-data: {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(CaPem))}
+        users:
+          - name: admin
+            user:
+              token: {AdminToken}
+        contexts:
+          - name: test
+            context:
+              cluster: test
+              user: admin
+              namespace: {ns}
+        """;
+
     public async Task InitializeAsync()
     {
         var binary = Environment.GetEnvironmentVariable("TUSK_KUBE_APISERVER") ?? DefaultBinary;

@@ -18,6 +18,9 @@ public static class PatroniConfigMapBuilder
 {
     public const string FileName = "patroni.yaml";
     public const string ConfigDirectory = "/etc/patroni";
+
+    /// <summary>The label naming a pod's or a DCS ConfigMap's Patroni scope, which Patroni selects its objects by.</summary>
+    public const string ScopeLabel = "tusk.dev/patroni";
     public const string TlsDirectory = "/etc/tusk/tls";
     public const string DataDirectory = "/pgdata";
     public const string SocketDirectory = "/var/run/postgresql";
@@ -45,7 +48,7 @@ public static class PatroniConfigMapBuilder
             {
                 ["use_endpoints"] = false,
                 ["labels"] = new JsonObject { [Labels.Cluster] = plan.Name },
-                ["scope_label"] = "tusk.dev/patroni",
+                ["scope_label"] = ScopeLabel,
                 ["role_label"] = Labels.Role,
             },
             ["restapi"] = new JsonObject

@@ -26,7 +26,7 @@ public static class StatefulSetBuilder
         var name = ObjectNames.StatefulSet(r.Name, set.Name!, r.Uid);
         var selector = new JsonObject { [Labels.Cluster] = r.Name, [Labels.InstanceSet] = set.Name };
         var podLabels = Labels.For(r.Name, set.Name);
-        podLabels["tusk.dev/patroni"] = ObjectNames.PatroniScope(r.Name);
+        podLabels[PatroniConfigMapBuilder.ScopeLabel] = ObjectNames.PatroniScope(r.Name);
         var podAnnotations = new JsonObject();
         foreach (var metadata in new[] { r.Cluster.Spec.Metadata, set.Metadata })
         {

@@ -93,6 +93,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         // Instances only: PgBouncer pods carry the cluster label too, but no instance set.
         var pods = await client.ListAsync(ApiResource.Pod, ns, $"{Labels.Cluster}={name},{Labels.InstanceSet}", cancel);
         var status = KubeStatusCalculator.Compute(plan, generation, pods.Items, previous, clock.GetUtcNow());
+        status.SwitchoverTrigger = await RequestSwitchoverAsync(resource, plan, status, previous, cancel);
         await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
         await WriteStatusAsync(ns, name, status, previous, cancel);
         return new ReconcileResult(status.LastOutcome!, status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck);
@@ -109,6 +110,27 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         "StatefulSet" or "Deployment" => 2,
         _ => 0,
     };
+
+    /// <summary>Writes Patroni's failover key for a new switchover trigger (SwitchoverRequest); returns the trigger now acted on.</summary>
+    private async Task<string?> RequestSwitchoverAsync(JsonObject resource, ClusterPlan plan, ClusterStatus status, ClusterStatus? previous, CancellationToken cancel)
+    {
+        if (SwitchoverRequest.Trigger(resource) is not { } trigger || trigger == previous?.SwitchoverTrigger)
+        {
+            return previous?.SwitchoverTrigger;
+        }
+
+        var target = SwitchoverRequest.Target(resource);
+        if (status.Primary is null || target == status.Primary)
+        {
+            // Nothing to hand over yet (the next cycle asks again), or nothing to do.
+            status.LastOutcome = status.Primary is null ? $"a switchover is requested; waiting for a primary ({status.LastOutcome})" : $"{target} is already the primary; no switchover needed";
+            return status.Primary is null ? previous?.SwitchoverTrigger : trigger;
+        }
+
+        await client.ApplyAsync(ApiResource.ConfigMap, plan.Namespace, SwitchoverRequest.FailoverKey(plan, plan.Namespace, status.Primary, target), force: true, cancel);
+        status.LastOutcome = $"asked Patroni to switch over from {status.Primary} to {target ?? "the healthiest replica"}";
+        return trigger;
+    }
 
     /// <summary>The resource through the same reader, defaults and validation as the CLI's manifests.</summary>
     private static CheckedCluster Check(JsonObject resource, string ns, string name)
@@ -151,6 +173,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             Instances = previous?.Instances ?? [],
             Primary = previous?.Primary,
             Endpoints = previous?.Endpoints,
+            SwitchoverTrigger = previous?.SwitchoverTrigger,
             LastError = message,
             LastOutcome = message,
             CreatedAt = previous?.CreatedAt ?? now,
@@ -203,6 +226,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             Instances = s.Instances,
             Primary = s.Primary,
             Endpoints = s.Endpoints,
+            SwitchoverTrigger = s.SwitchoverTrigger,
             LastError = s.LastError,
             LastOutcome = s.LastOutcome,
         }, Json.Options);

@@ -13,7 +13,8 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
 {
     private readonly WorkQueue _queue = new(clock);
     private readonly ClusterReconciler _reconciler = new(client, options, clock);
-    private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
+    // Per cluster, what last queued a cycle: its generation and its switchover trigger.
+    private readonly Dictionary<string, string> _generations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _statefulSetGenerations = new(StringComparer.Ordinal);
 
     /// <summary>Counters for /metrics and the readiness probe.</summary>
@@ -63,11 +64,11 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
         }
 
         var key = ListWatcher.Key(e.Item);
-        var generation = e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0;
+        var generation = $"{e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0} {SwitchoverRequest.Trigger(e.Item)}";
         lock (_generations)
         {
-            // A status write (ours) changes no generation: only spec changes, additions and deletions
-            // need a cycle (a deletion held by the finalizer arrives as a modification).
+            // A status write (ours) changes no generation: only spec changes, a switchover trigger,
+            // additions and deletions need a cycle (a deletion held by the finalizer arrives as a modification).
             if (e.Type == WatchEvent.Modified && _generations.GetValueOrDefault(key) == generation && !ClusterFinalizer.IsDeleting(e.Item))
             {
                 return Task.CompletedTask;

@@ -3,7 +3,7 @@ using Tusk.Api;
 using Tusk.Cli;
 using Tusk.Kubernetes.Builders;
 using Tusk.Kubernetes.Client;
-using Tusk.Kubernetes.Controller;
+using Tusk.Tests.Kubernetes.Controller;
 using Tusk.Runtime.Local;
 using Tusk.Tests.Kubernetes.Crd;
 
@@ -14,9 +14,7 @@ namespace Tusk.Tests.Kubernetes.Cli;
 public sealed class KubeCliTests(ApiServer server) : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("tusk-kube-cli-").FullName;
-    private readonly CancellationTokenSource _stop = new();
-    private Operator? _operator;
-    private Task? _running;
+    private RunningOperator? _operator;
     private string _ns = "";
     private string _kubeconfig = "";
 
@@ -24,42 +22,15 @@ public sealed class KubeCliTests(ApiServer server) : IAsyncLifetime
     {
         await CrdInstaller.InstallAsync(server.Admin);
         _ns = await Namespaces.CreateAsync(server.Admin, "cli");
-        _operator = new Operator(server.Admin, new OperatorOptions([_ns], new Dictionary<string, string> { ["RELATED_IMAGE_POSTGRES_15"] = "tusk/postgres:15" }), TimeProvider.System);
-        _running = _operator.RunAsync(cancel: _stop.Token);
-        _kubeconfig = Path.Combine(_dir, "config");
+        _operator = new RunningOperator(server.Admin, _ns, new Dictionary<string, string> { ["RELATED_IMAGE_POSTGRES_15"] = "tusk/postgres:15" });
         // The context's namespace is where commands go without -n, as with kubectl.
-        await File.WriteAllTextAsync(_kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            current-context: test
-            clusters:
-              - name: test
-                cluster:
-                  server: {server.Server}
-                  certificate-authority-data: {Convert.ToBase64String(Encoding.UTF8.GetBytes(server.CaPem))}
-            users:
-              - name: admin
-                user:
-                  token: {server.AdminToken}
-            contexts:
-              - name: test
-                context:
-                  cluster: test
-                  user: admin
-                  namespace: {_ns}
-            """);
+        _kubeconfig = Path.Combine(_dir, "config");
+        await File.WriteAllTextAsync(_kubeconfig, server.AdminKubeconfig(_ns));
     }
 
     public async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
-        if (_running is not null)
-        {
-            await _running;
-        }
-
-        _operator?.Dispose();
-        _stop.Dispose();
+        await _operator!.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -123,6 +94,47 @@ public sealed class KubeCliTests(ApiServer server) : IAsyncLifetime
         Assert.Null(await server.Admin.GetAsync(ApiResource.PostgresCluster, _ns, "hippo"));
         Assert.Equal(ExitCodes.NotFound, (await TuskAsync("describe", "cluster", "hippo", "--kubeconfig", _kubeconfig)).Code);
         Assert.False(File.Exists(Path.Combine(_dir, "agent.pid")));
+    }
+
+    [Fact]
+    public async Task Switchover_goes_through_the_resource_and_the_operator_writes_Patronis_failover_key_once()
+    {
+        Assert.Equal(ExitCodes.Ok, (await TuskAsync("apply", "-f", await WriteManifestAsync(File.ReadAllText(Repository.File("examples/hippo.yaml"))), "--kubeconfig", _kubeconfig)).Code);
+        string? sts = null;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (sts is null && DateTime.UtcNow < deadline)
+        {
+            sts = (await server.Admin.ListAsync(ApiResource.StatefulSet, _ns)).Items is [var first, ..] ? first["metadata"]!["name"]!.GetValue<string>() : null;
+            await Task.Delay(200);
+        }
+
+        await PlayedKubelet.RunPodsAsync(server.Admin, _ns, "hippo", sts!, 3, leader: 0, "tusk/postgres:15");
+        while ((await server.Admin.GetAsync(ApiResource.PostgresCluster, _ns, "hippo"))?["status"]?["primary"]?.GetValue<string>() != $"{sts}-0")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no primary in the status; {_operator!.LastWords()}");
+            await Task.Delay(200);
+        }
+
+        var switchover = await TuskAsync("switchover", "hippo", "--to", $"{sts}-2", "--kubeconfig", _kubeconfig);
+
+        Assert.True(switchover.Code == ExitCodes.Ok, switchover.Err);
+        Assert.StartsWith($"asked Patroni to switch {_ns}/hippo over from {sts}-0 to {sts}-2", switchover.Out, StringComparison.Ordinal);
+        var key = await server.Admin.GetAsync(ApiResource.ConfigMap, _ns, "hippo-ha-failover");
+        Assert.Equal($"{sts}-0", key!["metadata"]!["annotations"]!["leader"]!.GetValue<string>());
+        Assert.Equal($"{sts}-2", key["metadata"]!["annotations"]!["member"]!.GetValue<string>());
+        Assert.Equal("hippo-ha", key["metadata"]!["labels"]!["tusk.dev/patroni"]!.GetValue<string>());
+
+        // Patroni removes the key once it has switched over; the same trigger must not write it again.
+        await server.Admin.DeleteAsync(ApiResource.ConfigMap, _ns, "hippo-ha-failover");
+        var cycles = _operator!.Outcomes.Count;
+        await PlayedKubelet.RunPodsAsync(server.Admin, _ns, "hippo", sts!, 3, leader: 0, "tusk/postgres:15"); // a pod status write wakes a cycle
+        while (_operator.Outcomes.Count == cycles)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no cycle after a pod changed");
+            await Task.Delay(100);
+        }
+
+        Assert.Null(await server.Admin.GetAsync(ApiResource.ConfigMap, _ns, "hippo-ha-failover"));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text;
 using Tusk.Cli;
 using Tusk.Kubernetes.Client;
 using Tusk.Runtime.Local;
@@ -57,25 +56,7 @@ public sealed class OperatorCommandTests(ApiServer server) : IDisposable
         await CrdInstaller.InstallAsync(server.Admin);
         var ns = await Namespaces.CreateAsync(server.Admin, "cli");
         var kubeconfig = Path.Combine(_dir, "config");
-        await File.WriteAllTextAsync(kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            current-context: test
-            clusters:
-              - name: test
-                cluster:
-                  server: {server.Server}
-                  certificate-authority-data: {Convert.ToBase64String(Encoding.UTF8.GetBytes(server.CaPem))}
-            users:
-              - name: admin
-                user:
-                  token: {server.AdminToken}
-            contexts:
-              - name: test
-                context:
-                  cluster: test
-                  user: admin
-            """);
+        await File.WriteAllTextAsync(kubeconfig, server.AdminKubeconfig());
         File.SetUnixFileMode(kubeconfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Environment.SetEnvironmentVariable("TUSK_WATCH_NAMESPACES", ns);
         Environment.SetEnvironmentVariable("RELATED_IMAGE_POSTGRES_15", "tusk/postgres:15");

@@ -14,34 +14,17 @@ namespace Tusk.Tests.Kubernetes.Controller;
 [Collection(ApiServerGroup.Name)]
 public sealed class FinalizerTests(ApiServer server) : IAsyncLifetime
 {
-    private readonly CancellationTokenSource _stop = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
-    private Operator? _operator;
-    private Task? _running;
+    private RunningOperator? _operator;
     private string _ns = "";
 
     public async Task InitializeAsync()
     {
         await CrdInstaller.InstallAsync(server.Admin);
         _ns = await Namespaces.CreateAsync(server.Admin, "fin");
-        var images = new Dictionary<string, string> { ["RELATED_IMAGE_POSTGRES_15"] = "tusk/postgres:15", [SidecarImages.PgBackRestVariable] = "tusk/postgres:15" };
-        _operator = new Operator(server.Admin, new OperatorOptions([_ns], images), TimeProvider.System);
-        _operator.Reconciled += (key, result) => _log.Enqueue($"{key}: {result.Outcome}");
-        _operator.Failed += (key, e) => _log.Enqueue($"{key} failed: {e.Message}");
-        _running = _operator.RunAsync(cancel: _stop.Token);
+        _operator = new RunningOperator(server.Admin, _ns, new Dictionary<string, string> { ["RELATED_IMAGE_POSTGRES_15"] = "tusk/postgres:15", [SidecarImages.PgBackRestVariable] = "tusk/postgres:15" });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_running is not null)
-        {
-            await _running;
-        }
-
-        _operator?.Dispose();
-        _stop.Dispose();
-    }
+    public async Task DisposeAsync() => await _operator!.DisposeAsync();
 
     private static JsonObject Hippo(string? whenDeleted)
     {
@@ -63,7 +46,7 @@ public sealed class FinalizerTests(ApiServer server) : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within 60 s; the operator said: {string.Join(" | ", _log.TakeLast(4))}");
+            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within 60 s; {_operator!.LastWords()}");
             await Task.Delay(200);
         }
     }

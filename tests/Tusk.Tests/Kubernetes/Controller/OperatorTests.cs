@@ -17,35 +17,19 @@ namespace Tusk.Tests.Kubernetes.Controller;
 public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
 {
     private const string Image = "registry.example/tusk/postgres:15";
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentQueue<string> _outcomes = new();
-    private readonly ConcurrentQueue<string> _failures = new();
-    private Operator? _operator;
-    private Task? _running;
+    private RunningOperator? _operator;
     private string _ns = "";
 
     public async Task InitializeAsync()
     {
         await CrdInstaller.InstallAsync(server.Admin);
         _ns = await Namespaces.CreateAsync(server.Admin, "op");
-        var options = new OperatorOptions([_ns], new Dictionary<string, string> { ["RELATED_IMAGE_POSTGRES_15"] = Image });
-        _operator = new Operator(server.Admin, options, TimeProvider.System);
-        _operator.Reconciled += (key, result) => _outcomes.Enqueue($"{key}: {result.Outcome}");
-        _operator.Failed += (key, e) => _failures.Enqueue($"{key}: {e.Message}");
-        _running = _operator.RunAsync(cancel: _stop.Token);
+        _operator = new RunningOperator(server.Admin, _ns, new Dictionary<string, string> { ["RELATED_IMAGE_POSTGRES_15"] = Image });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_running is not null)
-        {
-            await _running;
-        }
+    public async Task DisposeAsync() => await _operator!.DisposeAsync();
 
-        _operator?.Dispose();
-        _stop.Dispose();
-    }
+    private ConcurrentQueue<string> Outcomes => _operator!.Outcomes;
 
     private static JsonObject Hippo(int replicas = 3, string user = "hippo") => JsonNode.Parse($$$"""
         {"apiVersion": "tusk.dev/v1", "kind": "PostgresCluster", "metadata": {"name": "hippo"},
@@ -70,7 +54,7 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{what}: not reached; status {last?["status"]?.ToJsonString()}; outcomes: {string.Join(" | ", _outcomes.TakeLast(5))}; failures: {string.Join(" | ", _failures.TakeLast(5))}");
+        throw new TimeoutException($"{what}: not reached; status {last?["status"]?.ToJsonString()}; {_operator!.LastWords()}");
     }
 
     /// <summary>The events about hippo, as "Type Reason: message".</summary>
@@ -87,46 +71,7 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
     private async Task<List<string>> NamesAsync(ApiResource resource) =>
         [.. (await server.Admin.ListAsync(resource, _ns)).Items.Select(o => o["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
 
-    /// <summary>What the kubelet and Patroni would do: the StatefulSet's pods exist, are ready, and one is labelled leader.</summary>
-    private async Task PlayKubeletAsync(string statefulSet, int count, int leader)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var name = $"{statefulSet}-{i}";
-            if (await server.Admin.GetAsync(ApiResource.Pod, _ns, name) is null)
-            {
-                await server.Admin.CreateAsync(ApiResource.Pod, _ns, new JsonObject
-                {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "Pod",
-                    ["metadata"] = new JsonObject
-                    {
-                        ["name"] = name,
-                        ["labels"] = new JsonObject
-                        {
-                            [Labels.Cluster] = "hippo",
-                            [Labels.InstanceSet] = "instance1",
-                            [Labels.Role] = i == leader ? Labels.RoleLeader : Labels.RoleReplica,
-                        },
-                    },
-                    ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "database", ["image"] = Image }) },
-                });
-            }
-
-            await server.Admin.ApplyStatusAsync(ApiResource.Pod, _ns, new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Pod",
-                ["metadata"] = new JsonObject { ["name"] = name },
-                ["status"] = new JsonObject
-                {
-                    ["phase"] = "Running",
-                    ["podIP"] = $"10.1.0.{i + 10}",
-                    ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
-                },
-            });
-        }
-    }
+    private Task PlayKubeletAsync(string statefulSet, int count, int leader) => PlayedKubelet.RunPodsAsync(server.Admin, _ns, "hippo", statefulSet, count, leader, Image);
 
     [Fact]
     public async Task Applying_a_cluster_makes_the_operator_create_every_object_owned_by_it_and_report_progress()
@@ -184,7 +129,7 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         await WaitForStatusAsync(s => Phase(s) == "Ready", "phase Ready");
         // A ready cluster is not rechecked on a timer: from here only events start cycles.
         await Task.Delay(1500);
-        var before = _outcomes.Count;
+        var before = Outcomes.Count;
 
         // Changes that leave the spec alone (here annotations; in a real cluster, mostly the status
         // the StatefulSet controller writes): a new resourceVersion with the same generation.
@@ -197,7 +142,7 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         }
 
         await Task.Delay(1500);
-        Assert.True(before == _outcomes.Count, $"cycles after changes that left the spec alone: {string.Join(" | ", _outcomes.Skip(before))}");
+        Assert.True(before == Outcomes.Count, $"cycles after changes that left the spec alone: {string.Join(" | ", Outcomes.Skip(before))}");
 
         // Someone scales the StatefulSet by hand: the operator puts the spec's replicas back.
         var edited = (await server.Admin.GetAsync(ApiResource.StatefulSet, _ns, sts))!;
@@ -206,11 +151,11 @@ public sealed class OperatorTests(ApiServer server) : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(ClusterReconciler.NotReadyRecheck.TotalSeconds);
         while ((await server.Admin.GetAsync(ApiResource.StatefulSet, _ns, sts))!["spec"]!["replicas"]!.GetValue<int>() != 2)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the hand-edited replicas were not put back; outcomes: {string.Join(" | ", _outcomes.TakeLast(3))}");
+            Assert.True(DateTime.UtcNow < deadline, $"the hand-edited replicas were not put back; outcomes: {string.Join(" | ", Outcomes.TakeLast(3))}");
             await Task.Delay(100);
         }
 
-        Assert.True(_outcomes.Count > before);
+        Assert.True(Outcomes.Count > before);
     }
 
     [Fact]
