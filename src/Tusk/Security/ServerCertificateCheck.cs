@@ -66,7 +66,8 @@ public static class ServerCertificateCheck
         var uncovered = hostNames.Where(h => !certificate.MatchesHostname(h, allowWildcards: true, allowCommonName: false)).ToList();
         if (uncovered.Count > 0)
         {
-            problems.Add(("certificate", $"does not cover {string.Join(" and ", uncovered)}, where clients connect; issue it with those names in subjectAltName (IP:127.0.0.1, DNS:localhost)"));
+            var alternativeNames = string.Join(", ", uncovered.Select(h => Uri.CheckHostName(h) is UriHostNameType.IPv4 or UriHostNameType.IPv6 ? $"IP:{h}" : $"DNS:{h}"));
+            problems.Add(("certificate", $"does not cover {string.Join(" and ", uncovered)}, where clients connect; issue it with those names in subjectAltName ({alternativeNames})"));
         }
 
         if (certificate.NotAfter.ToUniversalTime() <= now.UtcDateTime)

@@ -295,7 +295,7 @@ public class ClusterManifestInvalidTests
         {
             "reserved parameter: ssl",
             Spec("  patroni:\n    dynamicConfiguration:\n      postgresql:\n        parameters:\n          ssl: off\n"),
-            [$"hippo.yaml:10:16: {Parameters}.ssl: ssl is set by Tusk and cannot be overridden: TLS is always on (own certificates via spec.customTLSSecret are planned)"]
+            [$"hippo.yaml:10:16: {Parameters}.ssl: ssl is set by Tusk and cannot be overridden: TLS is always on (for your own certificates use spec.customTLS locally, spec.customTLSSecret on Kubernetes)"]
         },
         {
             "reserved parameter: archive_command",

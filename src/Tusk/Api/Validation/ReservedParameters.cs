@@ -16,7 +16,7 @@ public static class ReservedParameters
         ["config_file"] = "Patroni writes postgresql.conf",
         ["external_pid_file"] = "Tusk tracks the postmaster through postmaster.pid",
         ["unix_socket_directories"] = "each instance gets a private socket directory",
-        ["ssl"] = "TLS is always on (own certificates via spec.customTLSSecret are planned)",
+        ["ssl"] = "TLS is always on (for your own certificates use spec.customTLS locally, spec.customTLSSecret on Kubernetes)",
         ["ssl_cert_file"] = "Tusk issues the server certificate",
         ["ssl_key_file"] = "Tusk issues the server certificate",
         ["ssl_ca_file"] = "Tusk issues the certificates from its own CA",

@@ -5,6 +5,11 @@ namespace Tusk.Kubernetes.Builders;
 /// <summary>
 /// The cluster's TLS material, issued by the controller from the namespace's root CA: the
 /// server certificate every instance presents (names of all Services), and the client
-/// certificate of the replication role.
+/// certificate of the replication role. With spec.customTLSSecret the server certificate is the
+/// user's and <paramref name="CustomCa"/> the CA that issued it.
 /// </summary>
-public sealed record ClusterCertificates(PemPair RootCa, PemPair Server, PemPair Replication);
+public sealed record ClusterCertificates(PemPair RootCa, PemPair Server, PemPair Replication, string? CustomCa = null)
+{
+    /// <summary>What the pods trust (ca.crt): Tusk's root CA, and the user's CA when the server certificate is the user's.</summary>
+    public string CaBundle => CustomCa is null ? RootCa.CertificatePem : CustomCa.TrimEnd() + "\n" + RootCa.CertificatePem;
+}

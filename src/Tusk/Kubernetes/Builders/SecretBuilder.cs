@@ -121,7 +121,7 @@ public static class SecretBuilder
     private static JsonObject Tls(BuildRequest r, string name, string role, Security.PemPair pair) =>
         Secret(Meta.Owned(r, name, Labels.For(r.Name, role: role)), new()
         {
-            ["ca.crt"] = r.Certificates.RootCa.CertificatePem,
+            ["ca.crt"] = r.Certificates.CaBundle,
             ["tls.crt"] = pair.CertificatePem,
             ["tls.key"] = pair.PrivateKeyPem,
         });

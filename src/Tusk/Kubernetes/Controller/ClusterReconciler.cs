@@ -4,6 +4,7 @@ using Tusk.Api;
 using Tusk.Kubernetes.Builders;
 using Tusk.Kubernetes.Client;
 using Tusk.Planning;
+using Tusk.Security;
 
 namespace Tusk.Kubernetes.Controller;
 
@@ -73,7 +74,19 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             return await RefuseAsync(resource, generation, previous, "NoImage", $"no image for {string.Join("; for ", missing)}", cancel);
         }
 
-        var (users, internalPasswords, certificates) = await SecretMaterial.LoadOrCreateAsync(client, plan, clock, cancel);
+        (PemPair Server, string Ca)? customTls = null;
+        if (CustomTlsSecret.Name(cluster.Spec.CustomTlsSecret) is { } tlsSecret)
+        {
+            var (server, ca, problem) = CustomTlsSecret.Read(ns, cluster.Spec.CustomTlsSecret!, await client.GetAsync(ApiResource.Secret, ns, tlsSecret, cancel), SecretMaterial.ClientNames(plan), clock.GetUtcNow());
+            if (problem is not null)
+            {
+                return await RefuseAsync(resource, generation, previous, "InvalidCustomTLS", $"{problem}; nothing was changed", cancel);
+            }
+
+            customTls = (server!, ca!);
+        }
+
+        var (users, internalPasswords, certificates) = await SecretMaterial.LoadOrCreateAsync(client, plan, clock, cancel, customTls);
         _pdbApiVersion ??= await client.ServesAsync("policy/v1", cancel) ? "policy/v1" : "policy/v1beta1";
         var request = new BuildRequest(cluster, plan, resource["metadata"]!["uid"]!.GetValue<string>(), image, _pdbApiVersion, users, internalPasswords, certificates)
         {

@@ -18,8 +18,9 @@ public static class SecretMaterial
     public static readonly TimeSpan CertificateLifetime = TimeSpan.FromDays(365);
     public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
 
+    /// <param name="custom">The user's server certificate and CA (spec.customTLSSecret, already checked), used instead of issuing one.</param>
     public static async Task<(Dictionary<string, string> Users, InternalPasswords Internal, ClusterCertificates Certificates)> LoadOrCreateAsync(
-        KubeClient client, ClusterPlan plan, TimeProvider clock, CancellationToken cancel)
+        KubeClient client, ClusterPlan plan, TimeProvider clock, CancellationToken cancel, (PemPair Server, string Ca)? custom = null)
     {
         var ns = plan.Namespace;
         // Every read at once: one round trip to the API server instead of one per Secret.
@@ -47,11 +48,12 @@ public static class SecretMaterial
         using var ca = await RootCaAsync(client, ns, await rootRead, clock, cancel);
         var root = ca.Export();
 
-        var server = Reuse(await serverRead, root, clock, ServerNames(plan))
+        var server = custom?.Server
+            ?? Reuse(await serverRead, root, clock, ServerNames(plan))
             ?? ca.IssueServer(ObjectNames.Primary(plan.Name), ServerNames(plan), [], CertificateLifetime);
         var replication = Reuse(await replicationRead, root, clock)
             ?? ca.IssueClient(ClusterPlan.ReplicationUser, CertificateLifetime);
-        return (users, passwords, new ClusterCertificates(root, server, replication));
+        return (users, passwords, new ClusterCertificates(root, server, replication, custom?.Ca));
     }
 
     /// <summary>
@@ -88,6 +90,12 @@ public static class SecretMaterial
             }
         }
     }
+
+    /// <summary>The names a certificate of the user's must cover: the Services clients dial with verify-full.</summary>
+    public static IReadOnlyList<string> ClientNames(ClusterPlan plan) =>
+        [.. new[] { ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name) }
+            .Concat(plan.PgBouncer is null ? [] : [ObjectNames.PgBouncer(plan.Name)])
+            .Select(service => $"{service}.{plan.Namespace}.svc")];
 
     /// <summary>
     /// Every name a client or peer dials: the Services in all their forms (the pooler's too, which
