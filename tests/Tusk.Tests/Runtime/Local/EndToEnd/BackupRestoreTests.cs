@@ -137,6 +137,21 @@ public sealed class BackupRestoreTests
         }
 
         Assert.Equal($"backup {only.Label}", (await sandbox.ClusterAsync("kept")).Status!.Restore!.Target);
+
+        // A clone with no target replays everything the source archived, along its newest timeline.
+        await using (var connection = await sandbox.ConnectAsync("kept", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_restore (x int)");
+        }
+
+        var clonePort = TuskSandbox.FreePortPair();
+        await sandbox.RunOkAsync("create", "cluster", "latest", "--from", "kept", "--port", clonePort.ToString(CultureInfo.InvariantCulture), "--replicas", "1", "--file", Path.Combine(sandbox.Home, "latest.yaml"), "--wait", "--timeout", "180s");
+        await using (var connection = await sandbox.ConnectAsync("latest", clonePort))
+        {
+            Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_restore') IS NOT NULL"));
+        }
+
+        Assert.EndsWith("to the end of the archived WAL", (await sandbox.ClusterAsync("latest")).Status!.Restore!.Target, StringComparison.Ordinal);
     }
 
     [Fact]
