@@ -11,5 +11,7 @@ namespace Tusk.Kubernetes.Builders;
 public sealed record ClusterCertificates(PemPair RootCa, PemPair Server, PemPair Replication, string? CustomCa = null)
 {
     /// <summary>What the pods trust (ca.crt): Tusk's root CA, and the user's CA when the server certificate is the user's.</summary>
-    public string CaBundle => CustomCa is null ? RootCa.CertificatePem : CustomCa.TrimEnd() + "\n" + RootCa.CertificatePem;
+    public string CaBundle => Bundle(RootCa, CustomCa);
+
+    public static string Bundle(PemPair rootCa, string? customCa) => customCa is null ? rootCa.CertificatePem : customCa.TrimEnd() + "\n" + rootCa.CertificatePem;
 }

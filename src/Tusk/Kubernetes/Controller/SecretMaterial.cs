@@ -48,10 +48,12 @@ public static class SecretMaterial
         using var ca = await RootCaAsync(client, ns, await rootRead, clock, cancel);
         var root = ca.Export();
 
+        // The Secrets' ca.crt is what the pods trust: with a certificate of the user's, their CA too.
+        var trusted = ClusterCertificates.Bundle(root, custom?.Ca);
         var server = custom?.Server
-            ?? Reuse(await serverRead, root, clock, ServerNames(plan))
+            ?? Reuse(await serverRead, trusted, clock, ServerNames(plan))
             ?? ca.IssueServer(ObjectNames.Primary(plan.Name), ServerNames(plan), [], CertificateLifetime);
-        var replication = Reuse(await replicationRead, root, clock)
+        var replication = Reuse(await replicationRead, trusted, clock)
             ?? ca.IssueClient(ClusterPlan.ReplicationUser, CertificateLifetime);
         return (users, passwords, new ClusterCertificates(root, server, replication, custom?.Ca));
     }
@@ -119,10 +121,11 @@ public static class SecretMaterial
     }
 
     /// <param name="names">Names the certificate must cover; one that misses any (the pooler was turned on) is issued again.</param>
-    private static PemPair? Reuse(JsonObject? secret, PemPair root, TimeProvider clock, IEnumerable<string>? names = null)
+    /// <param name="trusted">The ca.crt the Secret must hold (the root CA, with the user's CA before it under spec.customTLSSecret).</param>
+    private static PemPair? Reuse(JsonObject? secret, string trusted, TimeProvider clock, IEnumerable<string>? names = null)
     {
         // A certificate from another CA (the root was replaced) or near its end is issued again.
-        if (Value(secret, "tls.crt") is { } cert && Value(secret, "tls.key") is { } key && Value(secret, "ca.crt") == root.CertificatePem
+        if (Value(secret, "tls.crt") is { } cert && Value(secret, "tls.key") is { } key && Value(secret, "ca.crt") == trusted
             && !CertificateAuthority.NeedsRenewal(cert, clock, RenewBefore) && (names is null || Covers(cert, names)))
         {
             return new PemPair(cert, key);

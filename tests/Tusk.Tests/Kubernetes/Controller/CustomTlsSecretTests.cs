@@ -76,6 +76,12 @@ public sealed class CustomTlsSecretTests(ApiServer server) : IAsyncLifetime
         var trusted = Decoded(served, "ca.crt");
         Assert.StartsWith(ca.TrimEnd(), trusted, StringComparison.Ordinal);
         Assert.EndsWith(Decoded((await server.Admin.GetAsync(ApiResource.Secret, _ns, "tusk-root-cacert"))!, "root.crt"), trusted, StringComparison.Ordinal);
+
+        // The next cycle (a not-ready cluster is looked at again every 10 s) reuses the replication certificate.
+        var replication = Decoded((await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-replication-cert"))!, "tls.crt");
+        var cycles = _operator!.Outcomes.Count;
+        await WaitForAsync("another cycle", () => Task.FromResult<object?>(_operator.Outcomes.Count > cycles ? true : null));
+        Assert.Equal(replication, Decoded((await server.Admin.GetAsync(ApiResource.Secret, _ns, "hippo-replication-cert"))!, "tls.crt"));
     }
 
     [Fact]
