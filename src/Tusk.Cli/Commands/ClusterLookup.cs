@@ -1,4 +1,5 @@
 using Tusk.Api;
+using Tusk.Cli.Kubernetes;
 
 namespace Tusk.Cli.Commands;
 
@@ -23,4 +24,19 @@ public static class ClusterLookup
 
         return (cluster, ExitCodes.Ok);
     }
+
+    /// <summary>The same on Kubernetes: the resource from the API server.</summary>
+    public static async Task<(PostgresCluster? Cluster, int ExitCode)> FindAsync(CliContext context, KubeTarget target, string ns, string name, CancellationToken cancel)
+    {
+        if (await target.GetAsync(ns, name, cancel) is { } cluster)
+        {
+            return (cluster, ExitCodes.Ok);
+        }
+
+        await context.Err.WriteLineAsync(Missing(target, ns, name));
+        return (null, ExitCodes.NotFound);
+    }
+
+    public static string Missing(KubeTarget target, string ns, string name) =>
+        $"error: there is no PostgresCluster {ns}/{name} on {target.Server}; `tusk get clusters --context ...` lists them";
 }

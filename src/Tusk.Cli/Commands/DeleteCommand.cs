@@ -52,24 +52,23 @@ public static class DeleteCommand
             return ExitCodes.InvalidInput;
         }
 
-        var cluster = await target.GetAsync(ns, name, cancel);
-        if (cluster is null || !await target.DeleteAsync(ns, name, cancel))
+        var (cluster, exitCode) = await ClusterLookup.FindAsync(context, target, ns, name, cancel);
+        if (cluster is null)
         {
-            await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}");
+            return exitCode;
+        }
+
+        if (!await target.DeleteAsync(ns, name, cancel))
+        {
+            await context.Err.WriteLineAsync(ClusterLookup.Missing(target, ns, name));
             return ExitCodes.NotFound;
         }
 
         // As kubectl does, wait until the resource is gone: the operator's finalizer runs first.
-        var deadline = DateTimeOffset.UtcNow + FinalizerWait;
-        while (await target.GetAsync(ns, name, cancel) is not null)
+        if (!(await target.WaitAsync(ns, name, c => c is null, FinalizerWait, cancel)).Reached)
         {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                await context.Err.WriteLineAsync($"error: PostgresCluster {ns}/{name} is marked for deletion but still there after {FinalizerWait.TotalSeconds:0}s: the operator's finalizer ({Tusk.Kubernetes.Controller.ClusterFinalizer.Name}) has not run; is the operator running? (`kubectl -n tusk-system get pods`)");
-                return ExitCodes.TimedOut;
-            }
-
-            await Task.Delay(250, cancel);
+            await context.Err.WriteLineAsync($"error: PostgresCluster {ns}/{name} is marked for deletion but still there after {FinalizerWait.TotalSeconds:0}s: the operator's finalizer ({Tusk.Kubernetes.Controller.ClusterFinalizer.Name}) has not run; is the operator running? (`kubectl -n tusk-system get pods`)");
+            return ExitCodes.TimedOut;
         }
 
         var claims = purge ? await target.DeleteVolumeClaimsAsync(ns, name, cancel) : [];

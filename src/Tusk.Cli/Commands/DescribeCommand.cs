@@ -43,10 +43,10 @@ public static class DescribeCommand
 
     private static async Task<int> OnKubernetesAsync(CliContext context, KubeTarget target, string ns, string name, string format, CancellationToken cancel)
     {
-        if (await target.GetAsync(ns, name, cancel) is not { } cluster)
+        var (cluster, exitCode) = await ClusterLookup.FindAsync(context, target, ns, name, cancel);
+        if (cluster is null)
         {
-            await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}; `tusk get clusters --context ...` lists them");
-            return ExitCodes.NotFound;
+            return exitCode;
         }
 
         if (!OutputFormat.TryWriteStructured(context.Out, format, cluster))

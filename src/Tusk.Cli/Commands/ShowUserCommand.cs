@@ -51,10 +51,10 @@ public static class ShowUserCommand
     /// <summary>On Kubernetes the operator's Secret holds the same keys; the password and the URIs that embed it are hidden unless asked for.</summary>
     private static async Task<int> OnKubernetesAsync(CliContext context, KubeTarget target, string ns, string name, string? userName, bool showPassword, string format, CancellationToken cancel)
     {
-        if (await target.GetAsync(ns, name, cancel) is not { } cluster)
+        var (cluster, exitCode) = await ClusterLookup.FindAsync(context, target, ns, name, cancel);
+        if (cluster is null)
         {
-            await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}; `tusk get clusters --context ...` lists them");
-            return ExitCodes.NotFound;
+            return exitCode;
         }
 
         var user = userName is null ? cluster.Spec.Users?.FirstOrDefault() : cluster.Spec.Users?.FirstOrDefault(u => u.Name == userName);

@@ -53,25 +53,21 @@ public static class SwitchoverCommand
     /// </summary>
     private static async Task<int> OnKubernetesAsync(CliContext context, KubeTarget target, string ns, string name, string? to, CancellationToken cancel)
     {
-        if (await target.GetAsync(ns, name, cancel) is null)
+        var (cluster, exitCode) = await ClusterLookup.FindAsync(context, target, ns, name, cancel);
+        if (cluster is null)
         {
-            await context.Err.WriteLineAsync($"error: there is no PostgresCluster {ns}/{name} on {target.Server}");
-            return ExitCodes.NotFound;
+            return exitCode;
         }
 
         var trigger = await target.RequestSwitchoverAsync(ns, name, to, cancel);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (DateTimeOffset.UtcNow < deadline)
+        var (acted, last) = await target.WaitAsync(ns, name, c => c?.Status?.SwitchoverTrigger == trigger, TimeSpan.FromSeconds(30), cancel);
+        if (acted)
         {
-            if ((await target.GetAsync(ns, name, cancel))?.Status is { } status && status.SwitchoverTrigger == trigger)
-            {
-                await context.Out.WriteLineAsync(to == status.Primary
-                    ? $"{to} is already the primary of {ns}/{name}; nothing to do"
-                    : $"asked Patroni to switch {ns}/{name} over from {status.Primary} to {to ?? "the healthiest replica"}; `tusk get clusters --context ...` shows the new primary");
-                return ExitCodes.Ok;
-            }
-
-            await Task.Delay(250, cancel);
+            var primary = last!.Status!.Primary;
+            await context.Out.WriteLineAsync(to == primary
+                ? $"{to} is already the primary of {ns}/{name}; nothing to do"
+                : $"asked Patroni to switch {ns}/{name} over from {primary} to {to ?? "the healthiest replica"}; `tusk get clusters --context ...` shows the new primary");
+            return ExitCodes.Ok;
         }
 
         await context.Err.WriteLineAsync($"error: the switchover of {ns}/{name} is requested (annotation {SwitchoverRequest.TriggerAnnotation}={trigger}) but the operator has not acted on it within 30 s; it acts once the cluster has a primary. `tusk describe cluster {name} --context ...` says what it is doing");

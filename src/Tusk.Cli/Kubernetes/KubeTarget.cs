@@ -55,20 +55,27 @@ public sealed class KubeTarget(KubeClient client) : IDisposable
     public Task<bool> DeleteAsync(string ns, string name, CancellationToken cancel) =>
         client.DeleteAsync(ApiResource.PostgresCluster, ns, name, cancel: cancel);
 
-    /// <summary>The claims of the cluster's data volumes: StatefulSets do not delete them with their pods, so they outlive the resource.</summary>
-    public async Task<IReadOnlyList<string>> DeleteVolumeClaimsAsync(string ns, string name, CancellationToken cancel)
-    {
-        var deleted = new List<string>();
-        foreach (var claim in (await client.ListAsync(ApiResource.PersistentVolumeClaim, ns, $"{Labels.Cluster}={name}", cancel)).Items)
-        {
-            var claimName = claim["metadata"]!["name"]!.GetValue<string>();
-            if (await client.DeleteAsync(ApiResource.PersistentVolumeClaim, ns, claimName, cancel: cancel))
-            {
-                deleted.Add(claimName);
-            }
-        }
+    /// <summary>The claims of the cluster's volumes (data and repositories): nothing owns them, so they outlive the resource.</summary>
+    public Task<IReadOnlyList<string>> DeleteVolumeClaimsAsync(string ns, string name, CancellationToken cancel) =>
+        ClusterFinalizer.DeleteVolumeClaimsAsync(client, ns, name, cancel);
 
-        return deleted;
+    /// <summary>
+    /// Reads the cluster until <paramref name="reached"/> holds for it (null: it is gone), at most
+    /// <paramref name="within"/>; the last read, and whether it got there.
+    /// </summary>
+    public async Task<(bool Reached, PostgresCluster? Last)> WaitAsync(string ns, string name, Func<PostgresCluster?, bool> reached, TimeSpan within, CancellationToken cancel)
+    {
+        var deadline = DateTimeOffset.UtcNow + within;
+        while (true)
+        {
+            var cluster = await GetAsync(ns, name, cancel);
+            if (reached(cluster) || DateTimeOffset.UtcNow > deadline)
+            {
+                return (reached(cluster), cluster);
+            }
+
+            await Task.Delay(250, cancel);
+        }
     }
 
     /// <summary>

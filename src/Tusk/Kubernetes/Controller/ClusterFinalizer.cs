@@ -34,16 +34,7 @@ public static class ClusterFinalizer
     {
         var (ns, name) = (Namespace(resource), NameOf(resource));
         var policy = resource["spec"]?["persistentVolumeClaimRetentionPolicy"]?["whenDeleted"]?.GetValue<string>() ?? VolumeClaimRetentionPolicy.Retain;
-        var deleted = new List<string>();
-        if (policy == VolumeClaimRetentionPolicy.Delete)
-        {
-            foreach (var claim in (await client.ListAsync(ApiResource.PersistentVolumeClaim, ns, $"{Labels.Cluster}={name}", cancel)).Items)
-            {
-                var claimName = claim["metadata"]!["name"]!.GetValue<string>();
-                await client.DeleteAsync(ApiResource.PersistentVolumeClaim, ns, claimName, cancel: cancel);
-                deleted.Add(claimName);
-            }
-        }
+        var deleted = policy == VolumeClaimRetentionPolicy.Delete ? await DeleteVolumeClaimsAsync(client, ns, name, cancel) : [];
 
         // Only Tusk's entry goes, at the index it had when read; "test" refuses if the list moved meanwhile.
         var index = ((JsonArray)resource["metadata"]!["finalizers"]!).Select(f => f?.GetValue<string>()).ToList().IndexOf(Name);
@@ -56,6 +47,22 @@ public static class ClusterFinalizer
         return new ReconcileResult(policy == VolumeClaimRetentionPolicy.Delete
             ? $"{ns}/{name} is being deleted; deleted its volume claims ({(deleted.Count == 0 ? "none" : string.Join(", ", deleted))}), as spec.persistentVolumeClaimRetentionPolicy.whenDeleted is Delete"
             : $"{ns}/{name} is being deleted; its volume claims are kept (label {Labels.Cluster}={name}), as spec.persistentVolumeClaimRetentionPolicy.whenDeleted is Retain");
+    }
+
+    /// <summary>Deletes every claim labelled with the cluster (its instances' data and its repositories); returns the names deleted.</summary>
+    public static async Task<IReadOnlyList<string>> DeleteVolumeClaimsAsync(KubeClient client, string ns, string cluster, CancellationToken cancel)
+    {
+        var deleted = new List<string>();
+        foreach (var claim in (await client.ListAsync(ApiResource.PersistentVolumeClaim, ns, $"{Labels.Cluster}={cluster}", cancel)).Items)
+        {
+            var claimName = claim["metadata"]!["name"]!.GetValue<string>();
+            if (await client.DeleteAsync(ApiResource.PersistentVolumeClaim, ns, claimName, cancel: cancel))
+            {
+                deleted.Add(claimName);
+            }
+        }
+
+        return deleted;
     }
 
     private static string Namespace(JsonObject resource) => resource["metadata"]!["namespace"]!.GetValue<string>();

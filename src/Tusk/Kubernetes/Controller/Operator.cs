@@ -13,9 +13,10 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
 {
     private readonly WorkQueue _queue = new(clock);
     private readonly ClusterReconciler _reconciler = new(client, options, clock);
-    // Per cluster, what last queued a cycle: its generation and its switchover trigger.
-    private readonly Dictionary<string, string> _generations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _statefulSetGenerations = new(StringComparer.Ordinal);
+    // What a cluster (its generation and switchover trigger) and a StatefulSet (its generation)
+    // looked like when they last queued a cycle.
+    private readonly Dictionary<string, string> _clustersSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _statefulSetsSeen = new(StringComparer.Ordinal);
 
     /// <summary>Counters for /metrics and the readiness probe.</summary>
     public OperatorMetrics Metrics { get; } = new();
@@ -63,29 +64,43 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
             return Task.CompletedTask;
         }
 
+        // A status write (ours) changes no generation: only spec changes, a switchover trigger,
+        // additions and deletions need a cycle (a deletion held by the finalizer arrives as a modification).
         var key = ListWatcher.Key(e.Item);
-        var generation = $"{e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0} {SwitchoverRequest.Trigger(e.Item)}";
-        lock (_generations)
+        if (!IsNew(_clustersSeen, e, $"{e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0} {SwitchoverRequest.Trigger(e.Item)}") && !ClusterFinalizer.IsDeleting(e.Item))
         {
-            // A status write (ours) changes no generation: only spec changes, a switchover trigger,
-            // additions and deletions need a cycle (a deletion held by the finalizer arrives as a modification).
-            if (e.Type == WatchEvent.Modified && _generations.GetValueOrDefault(key) == generation && !ClusterFinalizer.IsDeleting(e.Item))
-            {
-                return Task.CompletedTask;
-            }
-
-            if (e.Type == WatchEvent.Deleted)
-            {
-                _generations.Remove(key);
-            }
-            else
-            {
-                _generations[key] = generation;
-            }
+            return Task.CompletedTask;
         }
 
         _queue.Add(key);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Whether an event changes what matters of its object (<paramref name="fingerprint"/>): a
+    /// modification that leaves it as it was is not; additions and deletions are. Remembers it.
+    /// </summary>
+    private static bool IsNew(Dictionary<string, string> seen, WatchEvent e, string fingerprint)
+    {
+        var key = ListWatcher.Key(e.Item);
+        lock (seen)
+        {
+            if (e.Type == WatchEvent.Modified && seen.GetValueOrDefault(key) == fingerprint)
+            {
+                return false;
+            }
+
+            if (e.Type == WatchEvent.Deleted)
+            {
+                seen.Remove(key);
+            }
+            else
+            {
+                seen[key] = fingerprint;
+            }
+
+            return true;
+        }
     }
 
     private Task OnOwned(ApiResource resource, WatchEvent e)
@@ -101,26 +116,9 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
         // rewrites a StatefulSet on a no-op apply a second or more after the last one (a new
         // resourceVersion, the same generation), so without this each reconcile would queue the
         // next one, for ever, for every cluster.
-        if (resource == ApiResource.StatefulSet)
+        if (resource == ApiResource.StatefulSet && !IsNew(_statefulSetsSeen, e, $"{e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0}"))
         {
-            var key = ListWatcher.Key(e.Item);
-            var generation = e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0;
-            lock (_statefulSetGenerations)
-            {
-                if (e.Type == WatchEvent.Modified && _statefulSetGenerations.GetValueOrDefault(key) == generation)
-                {
-                    return Task.CompletedTask;
-                }
-
-                if (e.Type == WatchEvent.Deleted)
-                {
-                    _statefulSetGenerations.Remove(key);
-                }
-                else
-                {
-                    _statefulSetGenerations[key] = generation;
-                }
-            }
+            return Task.CompletedTask;
         }
 
         _queue.Add($"{ns}/{cluster}");

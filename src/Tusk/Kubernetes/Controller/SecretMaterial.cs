@@ -94,10 +94,13 @@ public static class SecretMaterial
     }
 
     /// <summary>The names a certificate of the user's must cover: the Services clients dial with verify-full.</summary>
-    public static IReadOnlyList<string> ClientNames(ClusterPlan plan) =>
-        [.. new[] { ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name) }
-            .Concat(plan.PgBouncer is null ? [] : [ObjectNames.PgBouncer(plan.Name)])
-            .Select(service => $"{service}.{plan.Namespace}.svc")];
+    public static IReadOnlyList<string> ClientNames(ClusterPlan plan) => [.. ClientServices(plan).Select(service => $"{service}.{plan.Namespace}.svc")];
+
+    /// <summary>The Services clients connect to: the primary, the replicas, and the pooler when there is one.</summary>
+    private static IEnumerable<string> ClientServices(ClusterPlan plan) =>
+        plan.PgBouncer is null
+            ? [ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name)]
+            : [ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name), ObjectNames.PgBouncer(plan.Name)];
 
     /// <summary>
     /// Every name a client or peer dials: the Services in all their forms (the pooler's too, which
@@ -105,10 +108,7 @@ public static class SecretMaterial
     /// </summary>
     public static IEnumerable<string> ServerNames(ClusterPlan plan)
     {
-        string[] services = plan.PgBouncer is null
-            ? [ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name), ObjectNames.Pods(plan.Name)]
-            : [ObjectNames.Primary(plan.Name), ObjectNames.Replicas(plan.Name), ObjectNames.Pods(plan.Name), ObjectNames.PgBouncer(plan.Name)];
-        foreach (var service in services)
+        foreach (var service in ClientServices(plan).Append(ObjectNames.Pods(plan.Name)))
         {
             yield return service;
             yield return $"{service}.{plan.Namespace}";

@@ -62,8 +62,7 @@ public static class PgBackRestConfigBuilder
     }
 
     /// <summary>The member's archive_command. Patroni also runs it itself, without a shell, before pg_rewind: hence one literal --pg1-path per member.</summary>
-    public static string ArchiveCommand(LocalMember member) =>
-        $"pgbackrest --config={member.PgBackRestConfig} --stanza={BackupPlan.Stanza} --pg1-path={member.DataDirectory} archive-push %p";
+    public static string ArchiveCommand(LocalMember member) => $"{string.Join(' ', Invocation(member.PgBackRestConfig, member))} archive-push %p";
 
     /// <summary>
     /// The command Patroni runs as its custom bootstrap method to restore a member's data
@@ -73,14 +72,14 @@ public static class PgBackRestConfigBuilder
     /// Patroni's (RestoreTarget.RecoverySettings).
     /// </summary>
     public static string RestoreCommand(LocalMember member, RestoreTarget target) =>
-        string.Join(' ', new[] { "pgbackrest", $"--config={member.PgBackRestRestoreConfig}", $"--stanza={BackupPlan.Stanza}", $"--pg1-path={member.DataDirectory}" }
-            .Concat(target.Options)
-            .Append("restore")
-            .Select(Quote));
+        string.Join(' ', Invocation(member.PgBackRestRestoreConfig, member).Concat(target.Options).Append("restore").Select(Quote));
 
     /// <summary>The restore_command of a restoring member: WAL from the repository it restores from.</summary>
-    public static string ArchiveGetCommand(LocalMember member) =>
-        $"pgbackrest --config={member.PgBackRestRestoreConfig} --stanza={BackupPlan.Stanza} --pg1-path={member.DataDirectory} archive-get %f \"%p\"";
+    public static string ArchiveGetCommand(LocalMember member) => $"{string.Join(' ', Invocation(member.PgBackRestRestoreConfig, member))} archive-get %f \"%p\"";
+
+    /// <summary>pgBackRest with a configuration file, Tusk's stanza and the member's data directory, word by word.</summary>
+    private static string[] Invocation(string config, LocalMember member) =>
+        ["pgbackrest", $"--config={config}", $"--stanza={BackupPlan.Stanza}", $"--pg1-path={member.DataDirectory}"];
 
     private static string Quote(string word) =>
         word.All(c => char.IsAsciiLetterOrDigit(c) || "-_=./:+%".Contains(c)) ? word : "'" + word.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
