@@ -18,6 +18,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
     /// <summary>While a cluster is not ready, look again this often even without events.</summary>
     public static readonly TimeSpan NotReadyRecheck = TimeSpan.FromSeconds(10);
 
+    private readonly DatabaseRoles _roles = new();
     private string? _pdbApiVersion;
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancel)
@@ -106,6 +107,11 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         // Instances only: PgBouncer pods carry the cluster label too, but no instance set.
         var pods = await client.ListAsync(ApiResource.Pod, ns, $"{Labels.Cluster}={name},{Labels.InstanceSet}", cancel);
         var status = KubeStatusCalculator.Compute(plan, generation, pods.Items, previous, clock.GetUtcNow());
+        if (await ApplyDatabaseRolesAsync(request, pods.Items, status, cancel) is { } rolesProblem)
+        {
+            status = KubeStatusCalculator.Compute(plan, generation, pods.Items, previous, clock.GetUtcNow(), rolesProblem);
+        }
+
         status.SwitchoverTrigger = await RequestSwitchoverAsync(resource, plan, status, previous, cancel);
         await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
         await WriteStatusAsync(ns, name, status, previous, cancel);
@@ -123,6 +129,30 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         "StatefulSet" or "Deployment" => 2,
         _ => 0,
     };
+
+    /// <summary>Users and Tusk's roles inside PostgreSQL once there is a primary (<see cref="DatabaseRoles"/>); returns why it failed, else null.</summary>
+    private async Task<string?> ApplyDatabaseRolesAsync(BuildRequest request, IReadOnlyList<JsonObject> pods, ClusterStatus status, CancellationToken cancel)
+    {
+        if (!options.ConnectToDatabases || _roles.IsApplied(request))
+        {
+            return null;
+        }
+
+        if (DatabaseRoles.PrimaryAddress(pods, status.Primary) is not { } address)
+        {
+            return status.Primary is null ? null : $"{status.Primary} has no pod address yet";
+        }
+
+        try
+        {
+            status.LastOutcome = $"{status.LastOutcome}; {await _roles.ApplyAsync(request, address, cancel)}";
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            return $"connecting to {status.Primary} ({address}:{request.Plan.Port}) as {ClusterPlan.Superuser} failed: {e.Message}";
+        }
+    }
 
     /// <summary>Writes Patroni's failover key for a new switchover trigger (SwitchoverRequest); returns the trigger now acted on.</summary>
     private async Task<string?> RequestSwitchoverAsync(JsonObject resource, ClusterPlan plan, ClusterStatus status, ClusterStatus? previous, CancellationToken cancel)

@@ -12,7 +12,8 @@ namespace Tusk.Kubernetes.Controller;
 /// </summary>
 public static class KubeStatusCalculator
 {
-    public static ClusterStatus Compute(ClusterPlan plan, long generation, IReadOnlyList<JsonObject> pods, ClusterStatus? previous, DateTimeOffset now)
+    /// <param name="databaseProblem">Why the users and roles inside PostgreSQL could not be created (<see cref="DatabaseRoles"/>); null when they exist.</param>
+    public static ClusterStatus Compute(ClusterPlan plan, long generation, IReadOnlyList<JsonObject> pods, ClusterStatus? previous, DateTimeOffset now, string? databaseProblem = null)
     {
         var expected = plan.Shutdown ? 0 : plan.Members.Count;
         var instances = pods
@@ -29,6 +30,10 @@ public static class KubeStatusCalculator
             (phase, reason, message) = instances.Count == 0
                 ? (ClusterPhases.Stopped, "ShutDown", "spec.shutdown is true; every instance is stopped and the data volumes are kept")
                 : (ClusterPhases.Stopped, "ShuttingDown", $"spec.shutdown is true; waiting for {instances.Count} instance(s) to stop");
+        }
+        else if (leader is not null && running == expected && instances.Count == expected && databaseProblem is not null)
+        {
+            (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "DatabaseRolesPending", $"{leader.Name} is the primary, but the users could not be created there yet: {databaseProblem}");
         }
         else if (leader is not null && running == expected && instances.Count == expected)
         {

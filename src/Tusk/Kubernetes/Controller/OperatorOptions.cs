@@ -5,10 +5,18 @@ namespace Tusk.Kubernetes.Controller;
 /// <summary>
 /// The operator's settings, from its environment: which namespaces to watch
 /// (TUSK_WATCH_NAMESPACES, comma-separated; empty or unset = all) and the default images
-/// (RELATED_IMAGE_POSTGRES_&lt;major&gt;, as OLM's relatedImages expect).
+/// (RELATED_IMAGE_POSTGRES_&lt;major&gt;, as OLM's relatedImages expect), and whether it connects
+/// to the primaries to create users and roles (TUSK_CONNECT_TO_DATABASES, default true).
 /// </summary>
 public sealed record OperatorOptions(IReadOnlyList<string> WatchNamespaces, IReadOnlyDictionary<string, string> RelatedImages)
 {
+    /// <summary>
+    /// The operator creates the spec's users inside PostgreSQL (<see cref="DatabaseRoles"/>). Off
+    /// only where no PostgreSQL runs behind the pods: tests against an API server alone, whose
+    /// pods are written by the test, must not send connections to addresses nobody owns.
+    /// </summary>
+    public bool ConnectToDatabases { get; init; } = true;
+
     public static OperatorOptions FromEnvironment()
     {
         var namespaces = (Environment.GetEnvironmentVariable("TUSK_WATCH_NAMESPACES") ?? "")
@@ -22,7 +30,8 @@ public sealed record OperatorOptions(IReadOnlyList<string> WatchNamespaces, IRea
             }
         }
 
-        return new OperatorOptions(namespaces, images);
+        var connect = Environment.GetEnvironmentVariable("TUSK_CONNECT_TO_DATABASES");
+        return new OperatorOptions(namespaces, images) { ConnectToDatabases = !string.Equals(connect, "false", StringComparison.OrdinalIgnoreCase) };
     }
 
     /// <summary>The database image: the spec's, else RELATED_IMAGE_POSTGRES_&lt;major&gt;; null when neither is set.</summary>

@@ -537,7 +537,7 @@ public sealed partial class LocalCluster
             return;
         }
 
-        var databases = new[] { "postgres", "template1" }.Concat(Plan.Users.SelectMany(u => u.Databases)).Distinct(StringComparer.Ordinal).ToList();
+        var databases = PgBouncerAuth.Databases(Plan);
         var hash = Hash(string.Join(",", databases) + _secrets!.PgBouncer);
         if (State.AppliedPgBouncerAuthHash == hash)
         {
@@ -545,7 +545,7 @@ public sealed partial class LocalCluster
         }
 
         var superuser = _secrets.Superuser;
-        await LocalPooler.EnsureAuthAsync(connection, database => PostgresConnections.ConnectionString(leader.PostgresPort, ClusterPlan.Superuser, superuser, CaFile(leader), database), databases, _secrets.PgBouncer, cancel);
+        await LocalPooler.EnsureAuthAsync(connection, (database, c) => PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leader.PostgresPort, ClusterPlan.Superuser, superuser, CaFile(leader), database), c), databases, _secrets.PgBouncer, cancel);
 
         State.AppliedPgBouncerAuthHash = hash;
         outcomes.Add($"prepared PgBouncer's password lookup in {string.Join(", ", databases)}");

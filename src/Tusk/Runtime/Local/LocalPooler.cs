@@ -69,12 +69,12 @@ public sealed class LocalPooler(ClusterDirectory directory, CertificateStore cer
     }
 
     /// <summary>The lookup role, and the lookup function in each database (PgBouncer 1.18 runs auth_query in the client's database).</summary>
-    public static async Task EnsureAuthAsync(NpgsqlConnection primary, Func<string, string> connectionStringFor, IEnumerable<string> databases, string password, CancellationToken cancel)
+    public static async Task EnsureAuthAsync(NpgsqlConnection primary, Func<string, CancellationToken, Task<NpgsqlConnection>> openDatabase, IEnumerable<string> databases, string password, CancellationToken cancel)
     {
         await PgBouncerAuth.EnsureRoleAsync(primary, password, cancel);
         foreach (var database in databases)
         {
-            await using var target = await PostgresConnections.OpenAsync(connectionStringFor(database), cancel);
+            await using var target = await openDatabase(database, cancel);
             await PgBouncerAuth.EnsureFunctionAsync(target, cancel);
         }
     }

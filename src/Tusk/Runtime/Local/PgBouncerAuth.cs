@@ -14,6 +14,10 @@ namespace Tusk.Runtime.Local;
 /// </summary>
 public static class PgBouncerAuth
 {
+    /// <summary>Where the lookup function must exist: every database the spec names, postgres, and template1 for databases created later.</summary>
+    public static IReadOnlyList<string> Databases(ClusterPlan plan) =>
+        new[] { "postgres", "template1" }.Concat(plan.Users.SelectMany(u => u.Databases)).Distinct(StringComparer.Ordinal).ToList();
+
     public static async Task EnsureRoleAsync(NpgsqlConnection connection, string password, CancellationToken cancel)
     {
         var role = UserReconciler.Quote(PgBouncerPlan.AuthUser);

@@ -13,7 +13,8 @@ internal sealed class RunningOperator : IAsyncDisposable
 
     public RunningOperator(KubeClient client, string ns, IReadOnlyDictionary<string, string> relatedImages)
     {
-        _operator = new Operator(client, new OperatorOptions([ns], relatedImages), TimeProvider.System);
+        // The pods are played (PlayedKubelet): no PostgreSQL listens at their addresses.
+        _operator = new Operator(client, new OperatorOptions([ns], relatedImages) { ConnectToDatabases = false }, TimeProvider.System);
         _operator.Reconciled += (key, result) => Outcomes.Enqueue($"{key}: {result.Outcome}");
         _operator.Failed += (key, e) => Failures.Enqueue($"{key}: {e.Message}");
         _running = _operator.RunAsync(cancel: _stop.Token);
