@@ -25,7 +25,15 @@ public static class GetCommand
         var backupsOutput = Options.Output();
         var backups = new Command("backups", "List a cluster's pgBackRest backups in every repository") { cluster, ns, backupsOutput };
         backups.Aliases.Add("backup");
-        backups.SetAction((result, cancel) => BackupsAsync(context, result.GetValue(ns)!, result.GetValue(cluster)!, result.GetValue(backupsOutput)!, cancel));
+        var kubeBackups = new KubeOptions();
+        kubeBackups.AddTo(backups);
+        backups.SetAction((result, cancel) => kubeBackups.RunAsync(result, context,
+            async target =>
+            {
+                var (list, problem) = await target.BackupsAsync(KubeOptions.Namespace(result, ns, target), result.GetValue(cluster)!, cancel);
+                return await WriteBackupsAsync(context, result.GetValue(cluster)!, list, problem, result.GetValue(backupsOutput)!);
+            },
+            () => BackupsAsync(context, result.GetValue(ns)!, result.GetValue(cluster)!, result.GetValue(backupsOutput)!, cancel)));
         return new Command("get", "List resources") { clusters, backups };
     }
 
@@ -38,6 +46,12 @@ public static class GetCommand
         }
 
         var (backups, message) = await agent.ListBackupsAsync(ns, name, cancel);
+        return await WriteBackupsAsync(context, name, backups, message, format);
+    }
+
+    /// <summary>The same table (or JSON/YAML) for backups read by the agent or on the primary's pod.</summary>
+    private static async Task<int> WriteBackupsAsync(CliContext context, string name, IReadOnlyList<BackupRecord>? backups, string? message, string format)
+    {
         if (backups is null)
         {
             await context.Err.WriteLineAsync($"error: {message}");

@@ -22,17 +22,21 @@ public static class OperatorCommand
         var kubeContext = new Option<string?>("--context") { Description = "The kubeconfig context (default: its current-context)" };
         var run = new Command("run", "Run the operator until interrupted: watch PostgresClusters and reconcile them") { kubeconfig, kubeContext };
         run.SetAction((result, cancel) => RunAsync(context, result.GetValue(kubeconfig), result.GetValue(kubeContext), cancel));
-        return new Command("operator", "The Kubernetes operator") { run };
+        return new Command("operator", "The Kubernetes operator") { run, OperatorRunBackupCommand.Create(context) };
     }
+
+    /// <summary>Inside a pod its service account; elsewhere the kubeconfig.</summary>
+    public static KubeConfig Config(string? kubeconfig, string? kubeContext) =>
+        Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } && kubeconfig is null
+            ? KubeConfig.InCluster()
+            : KubeConfig.FromKubeconfig(kubeconfig, kubeContext);
 
     public static async Task<int> RunAsync(CliContext context, string? kubeconfig, string? kubeContext, CancellationToken cancel)
     {
         KubeConfig config;
         try
         {
-            config = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } && kubeconfig is null
-                ? KubeConfig.InCluster()
-                : KubeConfig.FromKubeconfig(kubeconfig, kubeContext);
+            config = Config(kubeconfig, kubeContext);
         }
         catch (KubeConfigException e)
         {
@@ -42,6 +46,15 @@ public static class OperatorCommand
 
         var options = OperatorOptions.FromEnvironment();
         using var client = new KubeClient(config);
+        try
+        {
+            options = options with { OperatorImage = options.OperatorImage ?? await OperatorOptions.OwnImageAsync(client, cancel) };
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException)
+        {
+            await context.Err.WriteLineAsync($"warning: could not read the operator's own pod for its image ({e.Message}); backup Jobs need TUSK_OPERATOR_IMAGE");
+        }
+
         using var op = new Operator(client, options, TimeProvider.System);
         var gate = new Lock();
         op.Reconciled += (key, result) =>

@@ -4,6 +4,7 @@ using Tusk.Api;
 using Tusk.Kubernetes.Builders;
 using Tusk.Kubernetes.Client;
 using Tusk.Kubernetes.Controller;
+using Tusk.Runtime.Local.Backups;
 using YamlDotNet.RepresentationModel;
 
 namespace Tusk.Cli.Kubernetes;
@@ -85,7 +86,36 @@ public sealed class KubeTarget(KubeClient client) : IDisposable
     /// </summary>
     public async Task<string> RequestSwitchoverAsync(string ns, string name, string? target, CancellationToken cancel)
     {
-        var trigger = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var trigger = NewTrigger();
+        await AnnotateAsync(ns, name, [(SwitchoverRequest.TriggerAnnotation, trigger), (SwitchoverRequest.TargetAnnotation, target ?? "")], cancel);
+        return trigger;
+    }
+
+    /// <summary>Asks the operator for a backup (KubeBackups): a new trigger value, with the repository and type when given; returns the trigger.</summary>
+    public async Task<string> RequestBackupAsync(string ns, string name, string? repo, string? type, CancellationToken cancel)
+    {
+        var trigger = NewTrigger();
+        await AnnotateAsync(ns, name, [(KubeBackups.TriggerAnnotation, trigger), (KubeBackups.RepoAnnotation, repo ?? ""), (KubeBackups.TypeAnnotation, type ?? "")], cancel);
+        return trigger;
+    }
+
+    /// <summary>The backups in every repository, from `pgbackrest info` on the primary (pods/exec); null and why when it cannot be read.</summary>
+    public async Task<(IReadOnlyList<BackupRecord>? Backups, string? Problem)> BackupsAsync(string ns, string name, CancellationToken cancel)
+    {
+        if (await PrimaryPgBackRest.FindAsync(client, ns, name, cancel) is not { } primary)
+        {
+            return (null, $"{ns}/{name} has no primary right now; the backups are read from its pgbackrest sidecar");
+        }
+
+        var info = await PrimaryPgBackRest.RunAsync(client, ns, primary, ["--output=json", "info"], cancel);
+        return info.Succeeded ? (PgBackRestInfo.Backups(info.Stdout), null) : (null, $"pgbackrest info on {primary} failed: {PrimaryPgBackRest.Message(info)}");
+    }
+
+    private static string NewTrigger() => DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Sets annotations with a JSON Patch: the CLI must not take over the spec's fields, as an apply of the whole object would.</summary>
+    private async Task AnnotateAsync(string ns, string name, IReadOnlyList<(string Key, string Value)> annotations, CancellationToken cancel)
+    {
         var current = await client.GetAsync(ApiResource.PostgresCluster, ns, name, cancel);
         var operations = new JsonArray();
         if (current?["metadata"]?["annotations"] is not JsonObject)
@@ -93,13 +123,13 @@ public sealed class KubeTarget(KubeClient client) : IDisposable
             operations.Add(new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations", ["value"] = new JsonObject() });
         }
 
-        operations.Add(new JsonObject { ["op"] = "add", ["path"] = Path(SwitchoverRequest.TriggerAnnotation), ["value"] = trigger });
-        operations.Add(new JsonObject { ["op"] = "add", ["path"] = Path(SwitchoverRequest.TargetAnnotation), ["value"] = target ?? "" });
-        await client.JsonPatchAsync(ApiResource.PostgresCluster, ns, name, operations, cancel);
-        return trigger;
+        foreach (var (key, value) in annotations)
+        {
+            // JSON Pointer escapes "/" in a key as "~1".
+            operations.Add(new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations/" + key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal), ["value"] = value });
+        }
 
-        // JSON Pointer escapes "/" in a key as "~1".
-        static string Path(string annotation) => "/metadata/annotations/" + annotation.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+        await client.JsonPatchAsync(ApiResource.PostgresCluster, ns, name, operations, cancel);
     }
 
     /// <summary>The PostgresCluster documents of a manifest, as written (YAML or JSON, several documents allowed).</summary>

@@ -34,6 +34,9 @@ public static class ObjectNames
     /// <summary>PgBouncer's Deployment, Service, ConfigMap and Secret.</summary>
     public static string PgBouncer(string cluster) => $"{cluster}-pgbouncer";
     public static string Instance(string cluster) => $"{cluster}-instance";
+
+    /// <summary>The account backup Jobs run under (pods/exec on the cluster's pods), as PGO names it.</summary>
+    public static string PgBackRest(string cluster) => $"{cluster}-pgbackrest";
     public static string DisruptionBudget(string cluster, string set) => $"{cluster}-set-{set}";
 
     /// <summary>Patroni's scope on Kubernetes: its leader and config ConfigMaps are &lt;scope&gt;-leader and &lt;scope&gt;-config.</summary>

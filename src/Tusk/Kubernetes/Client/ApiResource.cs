@@ -15,6 +15,7 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     public static readonly ApiResource Endpoints = new("", "v1", "Endpoints", "endpoints");
     public static readonly ApiResource StatefulSet = new("apps", "v1", "StatefulSet", "statefulsets");
     public static readonly ApiResource Deployment = new("apps", "v1", "Deployment", "deployments");
+    public static readonly ApiResource Job = new("batch", "v1", "Job", "jobs");
     public static readonly ApiResource PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims");
     public static readonly ApiResource Role = new("rbac.authorization.k8s.io", "v1", "Role", "roles");
     public static readonly ApiResource RoleBinding = new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings");
@@ -28,7 +29,7 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     /// <summary>Every resource above, to find one by an object's apiVersion and kind.</summary>
     public static readonly IReadOnlyList<ApiResource> Known =
     [
-        Namespace, ConfigMap, Secret, Service, ServiceAccount, Pod, Endpoints, StatefulSet, Deployment, PersistentVolumeClaim, Role, RoleBinding,
+        Namespace, ConfigMap, Secret, Service, ServiceAccount, Pod, Endpoints, StatefulSet, Deployment, Job, PersistentVolumeClaim, Role, RoleBinding,
         PodDisruptionBudgetV1, PodDisruptionBudgetV1Beta1, CustomResourceDefinition, PostgresCluster, Lease, Event,
     ];
 

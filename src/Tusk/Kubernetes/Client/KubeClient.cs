@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
@@ -22,12 +23,14 @@ public sealed class KubeClient : IDisposable
     public const string FieldManager = "tusk";
 
     private const string ApplyPatch = "application/apply-patch+yaml";
+    private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _http;
 
     public KubeClient(KubeConfig config)
     {
         Config = config;
-        _http = new HttpClient(CreateHandler(config), disposeHandler: true)
+        _handler = CreateHandler(config);
+        _http = new HttpClient(_handler, disposeHandler: true)
         {
             BaseAddress = config.Server,
             // Watches are long polls bounded by timeoutSeconds; individual calls by their cancellation token.
@@ -235,6 +238,60 @@ public sealed class KubeClient : IDisposable
         }
 
         return await response.Content.ReadAsStringAsync(cancel);
+    }
+
+    /// <summary>
+    /// Runs a command in a pod's container (pods/exec) and collects what it wrote, as
+    /// `kubectl exec` does, over a WebSocket with the v4.channel.k8s.io protocol: each message's
+    /// first byte names its stream (1 stdout, 2 stderr, 3 the final Status with the exit code).
+    /// No stdin: commands take their input from arguments, which must hold no secret.
+    /// </summary>
+    public async Task<ExecResult> ExecAsync(string ns, string pod, string container, IReadOnlyList<string> command, CancellationToken cancel = default)
+    {
+        var query = string.Join('&', command.Select(c => "command=" + Uri.EscapeDataString(c))
+            .Append("container=" + Uri.EscapeDataString(container)).Append("stdout=true").Append("stderr=true"));
+        var http = new Uri(Config.Server, $"{ApiResource.Pod.ObjectPath(ns, pod)}/exec?{query}");
+        var uri = new UriBuilder(http) { Scheme = http.Scheme == "https" ? "wss" : "ws" }.Uri;
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("v4.channel.k8s.io");
+        if (Config.Token is { } token)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        }
+
+        using var invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
+        await socket.ConnectAsync(uri, invoker, cancel);
+        var streams = new[] { new MemoryStream(), new MemoryStream(), new MemoryStream(), new MemoryStream() };
+        var buffer = new byte[64 * 1024];
+        var channel = -1;
+        while (socket.State == WebSocketState.Open)
+        {
+            var received = await socket.ReceiveAsync(buffer, cancel);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                break;
+            }
+
+            var offset = 0;
+            if (channel < 0 && received.Count > 0)
+            {
+                channel = buffer[0];
+                offset = 1;
+            }
+
+            if (channel is >= 1 and <= 3)
+            {
+                streams[channel].Write(buffer, offset, received.Count - offset);
+            }
+
+            if (received.EndOfMessage)
+            {
+                channel = -1;
+            }
+        }
+
+        string Text(int i) => Encoding.UTF8.GetString(streams[i].ToArray());
+        return new ExecResult(ExecResult.ExitCodeOf(Text(3)), Text(1), Text(2));
     }
 
     public void Dispose() => _http.Dispose();

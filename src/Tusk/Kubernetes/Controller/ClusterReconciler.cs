@@ -19,6 +19,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
     public static readonly TimeSpan NotReadyRecheck = TimeSpan.FromSeconds(10);
 
     private readonly DatabaseRoles _roles = new();
+    private readonly KubeBackups _backups = new(client, clock);
     private string? _pdbApiVersion;
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancel)
@@ -112,10 +113,23 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             status = KubeStatusCalculator.Compute(plan, generation, pods.Items, previous, clock.GetUtcNow(), rolesProblem);
         }
 
+        TimeSpan? backupRecheck = null;
+        if (plan.Backups is not null)
+        {
+            (status.Backups, var said, backupRecheck) = await _backups.ReconcileAsync(request, resource, status.Primary, previous, options.OperatorImage, cancel);
+            status.LastOutcome = said is null ? status.LastOutcome : $"{status.LastOutcome}; {said}";
+        }
+
         status.SwitchoverTrigger = await RequestSwitchoverAsync(resource, plan, status, previous, cancel);
         await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
         await WriteStatusAsync(ns, name, status, previous, cancel);
-        return new ReconcileResult(status.LastOutcome!, status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck);
+        TimeSpan? recheck = status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck;
+        if (backupRecheck is { } backup && (recheck is null || backup < recheck))
+        {
+            recheck = backup;
+        }
+
+        return new ReconcileResult(status.LastOutcome!, recheck);
     }
 
     /// <summary>
@@ -217,6 +231,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             Primary = previous?.Primary,
             Endpoints = previous?.Endpoints,
             SwitchoverTrigger = previous?.SwitchoverTrigger,
+            Backups = previous?.Backups,
             LastError = message,
             LastOutcome = message,
             CreatedAt = previous?.CreatedAt ?? now,
@@ -270,6 +285,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             Primary = s.Primary,
             Endpoints = s.Endpoints,
             SwitchoverTrigger = s.SwitchoverTrigger,
+            Backups = s.Backups,
             LastError = s.LastError,
             LastOutcome = s.LastOutcome,
         }, Json.Options);

@@ -17,6 +17,12 @@ public sealed record OperatorOptions(IReadOnlyList<string> WatchNamespaces, IRea
     /// </summary>
     public bool ConnectToDatabases { get; init; } = true;
 
+    /// <summary>
+    /// The operator's own image, which backup Jobs run (<see cref="Builders.BackupJobBuilder"/>):
+    /// TUSK_OPERATOR_IMAGE, else read from the operator's pod (<see cref="OwnImageAsync"/>).
+    /// </summary>
+    public string? OperatorImage { get; init; }
+
     public static OperatorOptions FromEnvironment()
     {
         var namespaces = (Environment.GetEnvironmentVariable("TUSK_WATCH_NAMESPACES") ?? "")
@@ -31,7 +37,26 @@ public sealed record OperatorOptions(IReadOnlyList<string> WatchNamespaces, IRea
         }
 
         var connect = Environment.GetEnvironmentVariable("TUSK_CONNECT_TO_DATABASES");
-        return new OperatorOptions(namespaces, images) { ConnectToDatabases = !string.Equals(connect, "false", StringComparison.OrdinalIgnoreCase) };
+        return new OperatorOptions(namespaces, images)
+        {
+            ConnectToDatabases = !string.Equals(connect, "false", StringComparison.OrdinalIgnoreCase),
+            OperatorImage = Environment.GetEnvironmentVariable("TUSK_OPERATOR_IMAGE") is { Length: > 0 } image ? image : null,
+        };
+    }
+
+    /// <summary>
+    /// The image of the operator's pod (POD_NAME and POD_NAMESPACE, set by the Deployment): the
+    /// image that really runs, also after a kustomize or OLM rewrite of the reference. Null outside a pod.
+    /// </summary>
+    public static async Task<string?> OwnImageAsync(Client.KubeClient client, CancellationToken cancel)
+    {
+        if (Environment.GetEnvironmentVariable("POD_NAME") is not { Length: > 0 } pod || Environment.GetEnvironmentVariable("POD_NAMESPACE") is not { Length: > 0 } ns)
+        {
+            return null;
+        }
+
+        var found = await client.GetAsync(Client.ApiResource.Pod, ns, pod, cancel);
+        return (found?["spec"]?["containers"] as System.Text.Json.Nodes.JsonArray)?.FirstOrDefault()?["image"]?.GetValue<string>();
     }
 
     /// <summary>The database image: the spec's, else RELATED_IMAGE_POSTGRES_&lt;major&gt;; null when neither is set.</summary>

@@ -49,6 +49,7 @@ public sealed class SidecarBuildersTests
         Assert.Equal(
             [
                 "ServiceAccount/hippo-instance", "Role/hippo-instance", "RoleBinding/hippo-instance",
+                "ServiceAccount/hippo-pgbackrest", "Role/hippo-pgbackrest", "RoleBinding/hippo-pgbackrest",
                 "Secret/hippo-pguser-hippo", "Secret/hippo-cluster-cert", "Secret/hippo-replication-cert", "Secret/hippo-internal", "Secret/tusk-root-cacert",
                 "ConfigMap/hippo-config",
                 "ConfigMap/hippo-pgbackrest-config", "PersistentVolumeClaim/hippo-repo1", "PersistentVolumeClaim/hippo-repo2",
