@@ -8,6 +8,7 @@ using Tusk.Bench;
 // `-- --only pgbouncer [--tusk PATH] [--runs 3] [--seconds 30] [--write docs/benchmarks.md]`: issue 6's pooler figures (about ten minutes).
 // `-- --only backup [--tusk PATH] [--runs 3] [--write docs/benchmarks.md]`: issue 4's backup and restore figures (about five minutes).
 // `-- --only images [--tusk PATH] [--runs N] [--write docs/benchmarks.md]`: only issue 5's image figures (about a minute).
+// `-- --only kube-node [--tusk PATH] [--runs 3] [--write docs/benchmarks.md]`: issue 8's figures on a real single-node Kubernetes (about fifteen minutes).
 // `-- --only kube [--tusk PATH] [--runs 3] [--clusters 200] [--changes 50] [--write docs/benchmarks.md]`: issue 3's operator scale figures against a real kube-apiserver (about two minutes a run).
 if (Arg("--only") == "env")
 {
@@ -27,6 +28,11 @@ if (Arg("--only") == "backup")
 if (Arg("--only") == "images")
 {
     return await ImagesBenchmark.RunAsync(Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk"), int.Parse(Arg("--runs") ?? "5", CultureInfo.InvariantCulture), Arg("--write"));
+}
+
+if (Arg("--only") == "kube-node")
+{
+    return await KubeNodeBenchmark.RunAsync(Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk"), int.Parse(Arg("--runs") ?? "3", CultureInfo.InvariantCulture), Arg("--write"));
 }
 
 if (Arg("--only") == "kube")
