@@ -104,14 +104,14 @@ public static partial class KubeNodeBenchmark
         await File.WriteAllTextAsync(file, $$"""
             apiVersion: tusk.dev/v1
             kind: PostgresCluster
-            metadata: {name: {{name}}}
+            metadata: {name: {{name}}, namespace: {{Namespace}}}
             spec:
               postgresVersion: 15
               instances: [{name: instance1, replicas: {{replicas}}}]
               users: [{name: app, databases: [app]}]
             """);
         var clock = Stopwatch.StartNew();
-        await Shell.RunAsync(tusk, ["apply", "-f", file, "-n", Namespace, "--kubeconfig", kubeconfig]);
+        await Shell.RunAsync(tusk, ["apply", "-f", file, "--kubeconfig", kubeconfig]);
         while ((await client.GetAsync(ApiResource.PostgresCluster, Namespace, name))?["status"]?["phase"]?.GetValue<string>() != "Ready")
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(5))
