@@ -145,7 +145,7 @@ node_pids() {
   done | sort -un
 }
 
-# start <name> <program> <args>...: in the node's cgroup and network namespace, detached.
+# start <name> <program> <args>...: in the node's cgroup, mount and network namespaces, detached.
 start() {
   local name=$1; shift
   local dir=$KN_DIR
@@ -153,7 +153,7 @@ start() {
   # (containerd's shims, the containers) can be found and killed by cgroup on down.
   setsid bash -c '
     for h in '"$(cgroup_hierarchies | tr '\n' ' ')"'; do echo $$ > "$h/'"$KN_CGROUP"'/daemons/cgroup.procs"; done
-    exec nsenter --net=/run/netns/'"$KN_NS"' -- "$@"' _ "$@" \
+    exec nsenter --mount='"$KN_DIR"'/ns/mnt --net=/run/netns/'"$KN_NS"' -- "$@"' _ "$@" \
     > "$dir/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$dir/pids/$name.pid"
 }
@@ -291,6 +291,27 @@ setup_network() {
   # Forwarding inside the namespace only (the host's setting is its own).
   ip netns exec "$KN_NS" sysctl -qw net.ipv4.ip_forward=1
   ip netns exec "$KN_NS" sysctl -qw net.ipv4.conf.all.route_localnet=1
+  # Bridged pod-to-pod traffic through iptables, so a pod reaching a Service whose endpoint is
+  # on the same bridge gets its answer translated back (a per-namespace setting on this kernel).
+  ip netns exec "$KN_NS" sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null \
+    || log "warning: could not set net.bridge.bridge-nf-call-iptables in $KN_NS"
+}
+
+# A mount namespace of the node's own, kept by a bind mount at <dir>/ns/mnt. The kubelet hardcodes
+# /var/log/pods and removes the directories there of pods it does not know (another node's);
+# each node gets its own /var/log/pods and /var/log/containers under <dir>. Every mount the
+# kubelet and containerd make (volumes, secrets, root filesystems, pod network namespaces) stays
+# in this namespace and is gone with it.
+setup_mountns() {
+  local d=$KN_DIR
+  mkdir -p "$d/ns" "$d/pod-logs" "$d/container-logs" /var/log/pods /var/log/containers
+  # The namespace file must sit on a private mount (on a shared one the bind would loop).
+  mount --bind "$d/ns" "$d/ns"
+  mount --make-private "$d/ns"
+  touch "$d/ns/mnt"
+  unshare --mount="$d/ns/mnt" --propagation private true
+  nsenter --mount="$d/ns/mnt" -- sh -c '
+    mount --bind "$1/pod-logs" /var/log/pods && mount --bind "$1/container-logs" /var/log/containers' _ "$d"
 }
 
 setup_cgroups() {
@@ -433,6 +454,7 @@ cmd_up() {
   mkdir -p "$dir/logs" "$dir/pids"
   write_env   # from here on, down can undo whatever follows
   setup_network
+  setup_mountns
   setup_cgroups
   make_pki
   write_configs
@@ -531,7 +553,7 @@ import_images() {
   local a
   for a in "$@"; do
     [ -s "$a" ] || die "no image archive $a"
-    /usr/bin/ctr --address "$KN_DIR/containerd/containerd.sock" -n k8s.io images import --no-unpack=false "$a" >/dev/null \
+    /usr/bin/ctr --address "$KN_DIR/containerd/containerd.sock" -n k8s.io images import "$a" >/dev/null \
       || die "could not import $a"
   done
 }
@@ -585,17 +607,10 @@ cmd_down() {
     # Shim sockets live under /run/containerd/s; a killed shim leaves its socket behind.
     local s
     for s in $shim_sockets; do s=${s#unix://}; [[ "$s" == /run/containerd/s/* ]] && rm -f "$s"; done
-    # Pod logs: /var/log/pods/<namespace>_<pod>_<uid>, and the links to them.
-    if [ -d "$dir/kubelet/pods" ]; then
-      local uid
-      for uid in $(ls "$dir/kubelet/pods"); do
-        rm -rf /var/log/pods/*_"$uid"
-      done
-      find /var/log/containers -maxdepth 1 -xtype l -delete 2>/dev/null || true
-    fi
   fi
-  # Mounts under the directory (the kubelet's bind mount of its root, volumes, secrets, pod
-  # network namespaces, container root filesystems), deepest first.
+  # Mounts under the directory, deepest first: the node's mount namespace (with everything the
+  # kubelet and containerd mounted in it, released with its last process and this bind mount),
+  # and anything a caller mounted there.
   local m round2
   for round2 in 1 2 3; do
     local mounts; mounts=$(awk -v d="$dir/" 'index($2, d) == 1 || $2 == substr(d, 1, length(d) - 1) { print $2 }' /proc/self/mounts | sort -r)

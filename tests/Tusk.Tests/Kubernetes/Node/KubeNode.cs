@@ -18,7 +18,7 @@ namespace Tusk.Tests.Kubernetes.Node;
 /// </summary>
 public sealed class KubeNode : IAsyncLifetime
 {
-    private IReadOnlyDictionary<string, string> _env = new Dictionary<string, string>();
+    private Dictionary<string, string> _env = [];
 
     /// <summary>The node's state directory (logs stay in its logs/ until dispose).</summary>
     public string Root { get; } = Directory.CreateTempSubdirectory("tusk-node-").FullName;

@@ -33,10 +33,10 @@ public sealed class NodeSmokeTests(KubeNode node) : IClassFixture<KubeNode>
     {
         await node.ImportAsync(node.BusyboxArchive);
         var ns = await NewNamespaceAsync();
-        await node.ApplyAsync($$"""
+        await node.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: web, namespace: {{ns}}, labels: {app: web}}
+            metadata: {name: web, namespace: {{{ns}}}, labels: {app: web}}
             spec:
               automountServiceAccountToken: false
               securityContext:
@@ -46,7 +46,7 @@ public sealed class NodeSmokeTests(KubeNode node) : IClassFixture<KubeNode>
                 seccompProfile: {type: RuntimeDefault}
               containers:
               - name: web
-                image: {{node.BusyboxImage}}
+                image: {{{node.BusyboxImage}}}
                 imagePullPolicy: Never
                 command: [sh, -c, 'mkdir -p /tmp/www && id > /tmp/www/index.html && grep Seccomp: /proc/self/status >> /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www']
                 ports: [{containerPort: 8080}]
@@ -61,7 +61,7 @@ public sealed class NodeSmokeTests(KubeNode node) : IClassFixture<KubeNode>
             ---
             apiVersion: v1
             kind: Service
-            metadata: {name: web, namespace: {{ns}}}
+            metadata: {name: web, namespace: {{{ns}}} }
             spec:
               selector: {app: web}
               ports: [{port: 80, targetPort: 8080}]
@@ -95,10 +95,10 @@ public sealed class NodeSmokeTests(KubeNode node) : IClassFixture<KubeNode>
     {
         await node.ImportAsync(node.BusyboxArchive);
         var ns = await NewNamespaceAsync();
-        await node.ApplyAsync($$"""
+        await node.ApplyAsync($$$"""
             apiVersion: apps/v1
             kind: StatefulSet
-            metadata: {name: db, namespace: {{ns}}}
+            metadata: {name: db, namespace: {{{ns}}} }
             spec:
               serviceName: db
               replicas: 1
@@ -110,7 +110,7 @@ public sealed class NodeSmokeTests(KubeNode node) : IClassFixture<KubeNode>
                   securityContext: {runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534}
                   containers:
                   - name: db
-                    image: {{node.BusyboxImage}}
+                    image: {{{node.BusyboxImage}}}
                     imagePullPolicy: Never
                     command: [sh, -c, 'echo started >> /data/starts && exec sleep 3600']
                     volumeMounts: [{name: data, mountPath: /data}]
@@ -140,37 +140,37 @@ public sealed class NodeSmokeTests(KubeNode node) : IClassFixture<KubeNode>
     {
         await node.ImportAsync(node.BusyboxArchive);
         var ns = await NewNamespaceAsync();
-        await node.ApplyAsync($$"""
+        await node.ApplyAsync($$$"""
             apiVersion: v1
             kind: ServiceAccount
-            metadata: {name: reader, namespace: {{ns}}}
+            metadata: {name: reader, namespace: {{{ns}}} }
             ---
             apiVersion: rbac.authorization.k8s.io/v1
             kind: Role
-            metadata: {name: reader, namespace: {{ns}}}
+            metadata: {name: reader, namespace: {{{ns}}} }
             rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
             ---
             apiVersion: rbac.authorization.k8s.io/v1
             kind: RoleBinding
-            metadata: {name: reader, namespace: {{ns}}}
+            metadata: {name: reader, namespace: {{{ns}}} }
             roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
-            subjects: [{kind: ServiceAccount, name: reader, namespace: {{ns}}}]
+            subjects: [{kind: ServiceAccount, name: reader, namespace: {{{ns}}} }]
             """);
         await WaitAsync("the reader ServiceAccount's token", async () =>
             (await node.Admin.GetAsync(ApiResource.ServiceAccount, ns, "reader"))?["secrets"] is JsonArray { Count: > 0 });
-        await node.ApplyAsync($$"""
+        await node.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: client, namespace: {{ns}}}
+            metadata: {name: client, namespace: {{{ns}}} }
             spec:
               serviceAccountName: reader
               restartPolicy: Never
               securityContext: {runAsNonRoot: true, runAsUser: 65534}
               containers:
               - name: client
-                image: {{node.BusyboxImage}}
+                image: {{{node.BusyboxImage}}}
                 imagePullPolicy: Never
-                command: [sh, -c, 'echo "$KUBERNETES_SERVICE_HOST" && wget -q -O - --header "Authorization: Bearer $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)" "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/{{ns}}/pods/client"']
+                command: [sh, -c, 'echo "$KUBERNETES_SERVICE_HOST" && wget -q -O - --header "Authorization: Bearer $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)" "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/{{{ns}}}/pods/client"']
             """);
         string? phase = null;
         await WaitAsync("the client pod to finish", async () =>
@@ -178,10 +178,9 @@ public sealed class NodeSmokeTests(KubeNode node) : IClassFixture<KubeNode>
         var logs = await node.KubectlAsync("-n", ns, "logs", "client");
         Assert.True(phase == "Succeeded", $"the client pod {phase}: {logs}");
         // The pod printed the API server address it was given (the kubernetes Service's ClusterIP),
-        // then the API server's answer to its token: its own pod object.
-        var newline = logs.IndexOf('\n', StringComparison.Ordinal);
-        Assert.Equal(node.ApiServiceIp, logs[..newline]);
-        var answer = JsonNode.Parse(logs[(newline + 1)..])!;
+        // then wget's notes, then the API server's answer to its token: its own pod object.
+        Assert.Equal(node.ApiServiceIp, logs[..logs.IndexOf('\n', StringComparison.Ordinal)]);
+        var answer = JsonNode.Parse(logs[logs.IndexOf('{', StringComparison.Ordinal)..])!;
         Assert.Equal("client", (string?)answer["metadata"]!["name"]);
         Assert.Equal(ns, (string?)answer["metadata"]!["namespace"]);
     }
