@@ -175,10 +175,13 @@ wait_for() { # wait_for <what> <seconds> <command>...
 kc() { "$(bin kubectl)" --kubeconfig "$KN_DIR/kubeconfig" "$@"; }
 
 # --- certificates -------------------------------------------------------------------------------
-issue() { # issue <name> <subject> <extensions>
-  local p=$KN_DIR/pki
+# ECDSA P-256 keys take milliseconds where RSA takes a third of a second each; the API server's
+# serving certificate stays RSA for clients with small TLS stacks (busybox wget in pods).
+issue() { # issue <name> <subject> <extensions> [rsa]
+  local p=$KN_DIR/pki key=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1)
+  [ "${4:-}" != rsa ] || key=(-newkey rsa:2048)
   printf '%b\n' "$3" > "$p/$1.ext"
-  openssl req -newkey rsa:2048 -nodes -keyout "$p/$1.key" -out "$p/$1.csr" -subj "$2" 2>/dev/null
+  openssl req "${key[@]}" -nodes -keyout "$p/$1.key" -out "$p/$1.csr" -subj "$2" 2>/dev/null
   openssl x509 -req -in "$p/$1.csr" -CA "$p/ca.crt" -CAkey "$p/ca.key" -CAcreateserial \
     -out "$p/$1.crt" -days 7 -extfile "$p/$1.ext" 2>/dev/null
   chmod 600 "$p/$1.key"
@@ -213,10 +216,10 @@ EOF
 make_pki() {
   local p=$KN_DIR/pki
   mkdir -p "$p"; chmod 700 "$p"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$p/ca.key" -out "$p/ca.crt" -days 7 -subj "/CN=tusk-node-ca" 2>/dev/null
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$p/ca.key" -out "$p/ca.crt" -days 7 -subj "/CN=tusk-node-ca" 2>/dev/null
   chmod 600 "$p/ca.key"
   issue apiserver "/CN=kube-apiserver" \
-    "subjectAltName=IP:$KN_NODE_IP,IP:$KN_API_SERVICE_IP,IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth"
+    "subjectAltName=IP:$KN_NODE_IP,IP:$KN_API_SERVICE_IP,IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth" rsa
   issue admin "/O=system:masters/CN=tusk-node-admin" "extendedKeyUsage=clientAuth"
   issue apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth"
   issue kubelet "/O=system:nodes/CN=system:node:$node_name" "extendedKeyUsage=clientAuth"
@@ -465,6 +468,8 @@ cmd_up() {
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
     --initial-cluster node=http://127.0.0.1:2380 --log-level warn
   start containerd /usr/bin/containerd --config "$dir/containerd/config.toml"
+  # The kubelet and kube-proxy start before the API server is ready (they retry): the kubelet's
+  # own start (cAdvisor, the runtime) takes seconds that overlap the API server's.
   start kube-apiserver "$(bin kube-apiserver)" \
     --etcd-servers=http://127.0.0.1:2379 \
     --bind-address=0.0.0.0 --secure-port=6443 --insecure-port=0 \
@@ -485,28 +490,6 @@ cmd_up() {
     --service-account-signing-key-file="$dir/pki/sa.key" \
     --api-audiences=https://kubernetes.default.svc.cluster.local \
     --profiling=false --v=0
-  wait_for "kube-apiserver /readyz" 60 curl -sf --cacert "$dir/pki/ca.crt" \
-    --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" "https://$KN_NODE_IP:6443/readyz" \
-    || { tail -20 "$dir/logs/kube-apiserver.log" >&2; die "kube-apiserver did not become ready"; }
-  local t_api; t_api=$(since "$t0")
-  log "kube-apiserver ready after ${t_api}s"
-
-  start kube-controller-manager "$(bin kube-controller-manager)" \
-    --kubeconfig="$dir/controller-manager.kubeconfig" \
-    --authentication-kubeconfig="$dir/controller-manager.kubeconfig" \
-    --authorization-kubeconfig="$dir/controller-manager.kubeconfig" \
-    --bind-address=127.0.0.1 --port=0 --secure-port=10257 \
-    --leader-elect=false --use-service-account-credentials=true \
-    --service-account-private-key-file="$dir/pki/sa.key" --root-ca-file="$dir/pki/ca.crt" \
-    --cluster-signing-cert-file="$dir/pki/ca.crt" --cluster-signing-key-file="$dir/pki/ca.key" \
-    --controllers='*' --service-cluster-ip-range="$KN_SERVICE_CIDR" \
-    --profiling=false --v=0
-  start kube-scheduler "$(bin kube-scheduler)" \
-    --kubeconfig="$dir/scheduler.kubeconfig" \
-    --authentication-kubeconfig="$dir/scheduler.kubeconfig" \
-    --authorization-kubeconfig="$dir/scheduler.kubeconfig" \
-    --bind-address=127.0.0.1 --port=0 --secure-port=10259 --leader-elect=false --profiling=false --v=0
-
   wait_for "containerd" 30 test -S "$dir/containerd/containerd.sock" \
     || { tail -20 "$dir/logs/containerd.log" >&2; die "containerd did not start"; }
   import_images "$images/pause-3.4.tar"
@@ -523,6 +506,29 @@ cmd_up() {
     --v=0
   start kube-proxy "$(bin kube-proxy)" --config="$dir/kube-proxy.yaml" --v=0
   start provisioner bash "$here/kube-node/provisioner.sh" "$dir"
+
+  wait_for "kube-apiserver /readyz" 60 curl -sf --cacert "$dir/pki/ca.crt" \
+    --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" "https://$KN_NODE_IP:6443/readyz" \
+    || { tail -20 "$dir/logs/kube-apiserver.log" >&2; die "kube-apiserver did not become ready"; }
+  local t_api; t_api=$(since "$t0")
+  log "kube-apiserver ready after ${t_api}s"
+
+  # The controller-manager and the scheduler exit if the API server's bootstrap RBAC is not there yet.
+  start kube-controller-manager "$(bin kube-controller-manager)" \
+    --kubeconfig="$dir/controller-manager.kubeconfig" \
+    --authentication-kubeconfig="$dir/controller-manager.kubeconfig" \
+    --authorization-kubeconfig="$dir/controller-manager.kubeconfig" \
+    --bind-address=127.0.0.1 --port=0 --secure-port=10257 \
+    --leader-elect=false --use-service-account-credentials=true \
+    --service-account-private-key-file="$dir/pki/sa.key" --root-ca-file="$dir/pki/ca.crt" \
+    --cluster-signing-cert-file="$dir/pki/ca.crt" --cluster-signing-key-file="$dir/pki/ca.key" \
+    --controllers='*' --service-cluster-ip-range="$KN_SERVICE_CIDR" \
+    --profiling=false --v=0
+  start kube-scheduler "$(bin kube-scheduler)" \
+    --kubeconfig="$dir/scheduler.kubeconfig" \
+    --authentication-kubeconfig="$dir/scheduler.kubeconfig" \
+    --authorization-kubeconfig="$dir/scheduler.kubeconfig" \
+    --bind-address=127.0.0.1 --port=0 --secure-port=10259 --leader-elect=false --profiling=false --v=0
 
   kc apply -f - >/dev/null <<EOF
 apiVersion: storage.k8s.io/v1
@@ -585,7 +591,11 @@ cmd_down() {
     # Containers and shims: everything left in the node's cgroups except the API server and
     # etcd, killed outright (pods are disposable), then containerd.
     local keep=" $(cat "$dir/pids/kube-apiserver.pid" "$dir/pids/etcd.pid" 2>/dev/null | tr '\n' ' ') "
-    local shim_sockets; shim_sockets=$(cat "$dir"/containerd/state/io.containerd.runtime.v2.task/*/*/address 2>/dev/null || true)
+    # (each shim's address file holds one unix:// URL and no newline)
+    local shim_sockets="" f
+    for f in "$dir"/containerd/state/io.containerd.runtime.v2.task/*/*/address; do
+      [ -f "$f" ] && shim_sockets+=" $(cat "$f")"
+    done
     local pid round
     for round in $(seq 1 50); do
       local left=0
