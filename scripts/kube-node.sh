@@ -129,7 +129,10 @@ load_env() {
   . "$dir/env"
 }
 
+# The cgroup hierarchies: /sys/fs/cgroup itself under cgroup v2 (Debian 12's default), one per
+# controller under v1 (this project's build machine).
 cgroup_hierarchies() {
+  if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo /sys/fs/cgroup; return 0; fi
   local d
   for d in /sys/fs/cgroup/*; do
     [ -d "$d" ] && [ -e "$d/cgroup.procs" ] && echo "$d"
@@ -321,6 +324,14 @@ setup_cgroups() {
   local h
   for h in $(cgroup_hierarchies); do
     mkdir -p "$h/$KN_CGROUP/daemons"
+    if [ -e "$h/cgroup.subtree_control" ]; then
+      # v2: processes only in leaves (daemons/, the kubelet's kubepods/), controllers delegated.
+      local c
+      for c in $(cat "$h/cgroup.subtree_control"); do
+        echo "+$c" > "$h/$KN_CGROUP/cgroup.subtree_control" 2>/dev/null || true
+      done
+      continue
+    fi
     if [ -e "$h/cpuset.cpus" ]; then
       # A cpuset cgroup takes no tasks until it has CPUs and memory nodes.
       cat "$h/cpuset.cpus" > "$h/$KN_CGROUP/cpuset.cpus"; cat "$h/cpuset.mems" > "$h/$KN_CGROUP/cpuset.mems"
