@@ -294,6 +294,9 @@ setup_network() {
   # namespace translate ClusterIPs for this traffic as for the pods'.
   ip route add "$KN_POD_CIDR" via "$KN_NODE_IP" dev "$KN_VETH"
   ip route add "$KN_SERVICE_CIDR" via "$KN_NODE_IP" dev "$KN_VETH"
+  # Programs in the namespace itself (`exec`) need a route to ClusterIPs for kube-proxy's
+  # OUTPUT rules to translate them (there is no default route to fall back on).
+  ip -n "$KN_NS" route add "$KN_SERVICE_CIDR" via "$KN_HOST_IP" dev eth0
   # Forwarding inside the namespace only (the host's setting is its own).
   ip netns exec "$KN_NS" sysctl -qw net.ipv4.ip_forward=1
   ip netns exec "$KN_NS" sysctl -qw net.ipv4.conf.all.route_localnet=1
@@ -682,7 +685,7 @@ cmd_diag() {
   local line ns name
   kc get pods -A --no-headers -o custom-columns=NS:.metadata.namespace,NAME:.metadata.name,PHASE:.status.phase 2>/dev/null \
     | while read -r ns name line; do
-      [ "$line" = Running ] || [ "$line" = Succeeded ] || kc -n "$ns" describe pod "$name" 2>&1 | tail -40
+      [ "$line" = Running ] || [ "$line" = Succeeded ] || { echo "--- $ns/$name ($line)"; kc -n "$ns" describe pod "$name" 2>&1 | tail -40; }
     done
   echo "=== pod logs (last 50 lines per container, and the previous instance's)"
   kc get pods -A --no-headers -o custom-columns=NS:.metadata.namespace,NAME:.metadata.name 2>/dev/null \
