@@ -3,8 +3,17 @@
 # Idempotent: packages already installed are left alone. Services are not started here;
 # the Tusk agent starts every server itself.
 set -euo pipefail
-# First the Kubernetes tests' kube-apiserver (built once from Debian's kubernetes source, then
-# cached) with Go and etcd: it installs etcd-server without letting the package start a system etcd.
+# The single-node Kubernetes of the end-to-end tests (scripts/kube-node.sh): containerd, runc,
+# CNI plugins (never the packaged services), kubelet, controller-manager, scheduler, kube-proxy
+# and kubectl from the same source tree, and the pause and busybox images; all cached.
+if [ "$(id -u)" -eq 0 ]; then
+  "$(dirname "$0")/kube-node.sh" build >/dev/null
+else
+  sudo "$(dirname "$0")/kube-node.sh" build >/dev/null
+fi
+# Then the Kubernetes tests' kube-apiserver (built once from Debian's kubernetes source, then
+# cached; kube-node.sh build has built it already) with Go and etcd: it installs etcd-server
+# without letting the package start a system etcd.
 "$(dirname "$0")/kube-apiserver.sh" >/dev/null
 # docker-registry, skopeo and umoci: the image tests start their own registry (never the packaged
 # service) and build and push their test images with umoci and skopeo.
