@@ -39,7 +39,7 @@ public sealed partial class ContainerfileTests
         Assert.Equal("tusk", pod["containers"]![0]!["command"]![0]!.GetValue<string>());
         Assert.Contains("PATH=/app:", final.Single(i => i.Keyword == "ENV").Arguments, StringComparison.Ordinal);
         Assert.Contains(final, i => i.Keyword == "COPY" && i.Arguments == "--from=build /app /app");
-        var publish = Instructions("images/operator/Containerfile").Single(i => i.Keyword == "RUN").Arguments;
+        var publish = Instructions("images/operator/Containerfile").First(i => i.Keyword == "RUN").Arguments;
         Assert.Contains("dotnet publish src/Tusk.Cli -c Release -o /app", publish, StringComparison.Ordinal);
         Assert.Contains("<AssemblyName>tusk</AssemblyName>", File.ReadAllText(Repository.File("src/Tusk.Cli/Tusk.Cli.csproj")), StringComparison.Ordinal);
         // tusk references ASP.NET Core (the local agent serves its API with it): the publish carries its runtime.

@@ -17,8 +17,10 @@ public sealed class ImageBuildTests(BuiltImages images) : IClassFixture<BuiltIma
         var container = pod["containers"]![0]!;
         var postgres15 = container["env"]!.AsArray().Single(e => e!["name"]!.GetValue<string>() == "RELATED_IMAGE_POSTGRES_15")!["value"]!.GetValue<string>();
 
-        Assert.Equal([container["image"]!.GetValue<string>()], images.Operator.RepoTags);
-        Assert.Equal([postgres15], images.Postgres.RepoTags);
+        // Fully qualified as the kubelet qualifies the pods' short names (tusk/x means docker.io/tusk/x).
+        Assert.Equal(["tusk/operator:latest", "tusk/postgres:15"], [container["image"]!.GetValue<string>(), postgres15]);
+        Assert.Equal(["docker.io/tusk/operator:latest"], images.Operator.RepoTags);
+        Assert.Equal(["docker.io/tusk/postgres:15"], images.Postgres.RepoTags);
     }
 
     [Fact]
