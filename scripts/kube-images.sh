@@ -11,9 +11,10 @@
 # Usage (as root): scripts/kube-images.sh build <outdir>
 #   writes <outdir>/tusk-postgres-15.tar and <outdir>/tusk-operator.tar and prints their paths.
 # Cache: /var/cache/tusk/images (TUSK_IMAGE_CACHE). The base rootfs is kept between runs; each
-# image is kept under a hash of its inputs (this script; for the operator also the sources it
-# publishes), so a second run with nothing changed only copies the tarballs, and a code change
-# rebuilds only the operator's app layer on top of the cached base layer.
+# image is kept under a hash of its inputs (the functions and package lists of this script that
+# make it; for the operator also the sources it publishes), so a second run with nothing changed
+# only links the tarballs, and a code change rebuilds only the operator's app layer on top of the
+# cached base layer. Debian's package updates are picked up when the cache is cleared.
 # Idempotent; installs its own apt dependencies (debootstrap, umoci, skopeo).
 set -euo pipefail
 
@@ -212,6 +213,8 @@ build_postgres() {
   mkdir -p "$root/etc/postgresql-common/createcluster.d"
   echo "create_main_cluster = false" >"$root/etc/postgresql-common/createcluster.d/90-tusk.conf"
   chroot_run "$root" apt-get update -qq >"$work/apt.log" 2>&1 || { tail -20 "$work/apt.log" >&2; die "apt-get update in the chroot failed"; }
+  # The base is bookworm as released: its packages get the point releases' and security fixes.
+  chroot_run "$root" apt-get upgrade -y -q >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log" >&2; die "apt-get upgrade in the chroot failed"; }
   chroot_run "$root" apt-get install -y -q "${postgres_packages[@]}" >>"$work/apt.log" 2>&1 \
     || { tail -30 "$work/apt.log" >&2; die "apt-get install in the chroot failed (log above)"; }
   # The exporter sidecar's command name upstream (postgres_exporter); Debian calls it
@@ -262,6 +265,8 @@ make_operator_base_layout() {
   local root="$work/operator-rootfs"
   prepare_rootfs "$root"
   chroot_run "$root" apt-get update -qq >"$work/apt.log" 2>&1 || { tail -20 "$work/apt.log" >&2; die "apt-get update in the chroot failed"; }
+  # The base is bookworm as released: its packages get the point releases' and security fixes.
+  chroot_run "$root" apt-get upgrade -y -q >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log" >&2; die "apt-get upgrade in the chroot failed"; }
   chroot_run "$root" apt-get install -y -q "${operator_packages[@]}" >>"$work/apt.log" 2>&1 \
     || { tail -30 "$work/apt.log" >&2; die "apt-get install in the chroot failed (log above)"; }
   chroot_run "$root" groupadd -K GID_MAX=65534 -g 65532 nonroot
