@@ -210,6 +210,7 @@ public sealed class SidecarBuildersTests
         var pod = Pod(objects);
         var exporter = Container(pod, "exporter");
         Assert.Equal(BuildRequests.ExporterImage, exporter["image"]!.GetValue<string>());
+        Assert.Equal("""["postgres_exporter"]""", exporter["command"]!.ToJsonString());
         Assert.Equal("""[{"name":"metrics","containerPort":9187,"protocol":"TCP"}]""", exporter["ports"]!.ToJsonString());
         var env = Env(exporter);
         Assert.Equal("127.0.0.1:5432/postgres?sslmode=verify-ca&sslrootcert=/etc/tusk/tls/ca.crt", env["DATA_SOURCE_URI"]["value"]!.GetValue<string>());
