@@ -54,7 +54,7 @@ public sealed class BackupJobBuilderTests
     {
         var objects = ClusterObjectsBuilder.Build(BuildRequests.From(BuildRequests.HippoWithSidecars));
         var role = Assert.Single(objects, o => o["kind"]!.GetValue<string>() == "Role" && o["metadata"]!["name"]!.GetValue<string>() == "hippo-pgbackrest");
-        Assert.Equal("""[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]},{"apiGroups":[""],"resources":["pods/exec"],"verbs":["create"]}]""",
+        Assert.Equal("""[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]},{"apiGroups":[""],"resources":["pods/exec"],"verbs":["create","get"]}]""",
             role["rules"]!.ToJsonString());
         Assert.DoesNotContain(ClusterObjectsBuilder.Build(BuildRequests.From(BuildRequests.Hippo)), o => o["metadata"]!["name"]!.GetValue<string>() == "hippo-pgbackrest");
     }
