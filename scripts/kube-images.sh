@@ -15,7 +15,7 @@
 # make it; for the operator also the sources it publishes), so a second run with nothing changed
 # only links the tarballs, and a code change rebuilds only the operator's app layer on top of the
 # cached base layer. Debian's package updates are picked up when the cache is cleared.
-# Idempotent; installs its own apt dependencies (debootstrap, umoci, skopeo).
+# Idempotent; installs its own apt dependencies (debootstrap, umoci, skopeo; runc for the tests).
 set -euo pipefail
 
 script="$(readlink -f "$0")"
@@ -39,7 +39,8 @@ usage() {
 ensure_tools() {
   [ "$(id -u)" -eq 0 ] || die "run as root (debootstrap and chroot need it)"
   local missing=() p
-  for p in debootstrap umoci skopeo; do
+  # runc is not needed to build: tests/Tusk.Tests/Kubernetes/Images run the images with it.
+  for p in debootstrap umoci skopeo runc; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

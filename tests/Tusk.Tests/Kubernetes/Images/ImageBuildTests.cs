@@ -117,5 +117,5 @@ public sealed class ImageBuildTests(BuiltImages images) : IClassFixture<BuiltIma
 
     /// <summary>In the database image, with a tmpfs at /tmp as the pod's writable volumes.</summary>
     private Task<RuncContainer.Result> RunPostgresAsync(params string[] command) =>
-        RuncContainer.RunAsync(images.Postgres.Bundle, command, "/tmp");
+        RuncContainer.RunAsync(images.Postgres.Bundle, command, new RuncOptions { Tmpfs = ["/tmp"] });
 }

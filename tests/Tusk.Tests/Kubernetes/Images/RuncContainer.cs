@@ -13,8 +13,21 @@ public static class RuncContainer
 {
     public sealed record Result(int ExitCode, string Output, string Errors);
 
-    public static async Task<Result> RunAsync(string bundle, string[] args, params string[] tmpfs)
+    private static async Task DeleteAsync(string state, string id)
     {
+        try
+        {
+            await ToolRunner.RunAsync("runc", "--root", state, "delete", "--force", id);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone: the usual case.
+        }
+    }
+
+    public static async Task<Result> RunAsync(string bundle, string[] args, RuncOptions? options = null)
+    {
+        options ??= new RuncOptions();
         var configPath = Path.Combine(bundle, "config.json");
         var imageConfig = Path.Combine(bundle, "config.image.json");
         if (!File.Exists(imageConfig))
@@ -34,13 +47,37 @@ public static class RuncContainer
         };
         spec["root"]!["readonly"] = true;
         var mounts = spec["mounts"]!.AsArray();
-        foreach (var path in tmpfs)
+        foreach (var path in options.Tmpfs)
         {
             mounts.Add(new JsonObject
             {
                 ["destination"] = path, ["type"] = "tmpfs", ["source"] = "tmpfs",
                 ["options"] = new JsonArray("nosuid", "nodev", "mode=1777", "size=256m"),
             });
+        }
+
+        foreach (var (source, destination) in options.ReadOnlyBinds)
+        {
+            mounts.Add(new JsonObject
+            {
+                ["destination"] = destination, ["type"] = "bind", ["source"] = source,
+                ["options"] = new JsonArray("rbind", "ro", "nosuid", "nodev"),
+            });
+        }
+
+        var env = process["env"]!.AsArray();
+        foreach (var (name, value) in options.Env)
+        {
+            env.Add($"{name}={value}");
+        }
+
+        if (options.HostNetwork)
+        {
+            var namespaces = spec["linux"]!["namespaces"]!.AsArray();
+            foreach (var network in namespaces.Where(n => n!["type"]!.GetValue<string>() == "network").ToList())
+            {
+                namespaces.Remove(network);
+            }
         }
 
         await File.WriteAllTextAsync(configPath, spec.ToJsonString());
@@ -59,22 +96,25 @@ public static class RuncContainer
             runc.StandardInput.Close();
             var stdout = runc.StandardOutput.ReadToEndAsync();
             var stderr = runc.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await runc.WaitForExitAsync(timeout.Token);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            try
+            {
+                await runc.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // What it printed so far says why: the container is removed, and runc with it.
+                await DeleteAsync(state.FullName, id);
+                await runc.WaitForExitAsync();
+                return new Result(-1, await stdout, $"runc: timed out after 3 minutes\n{await stderr}");
+            }
+
             return new Result(runc.ExitCode, await stdout, await stderr);
         }
         finally
         {
             // runc run removes the container when its process exits; a leftover (a timeout) is removed here.
-            try
-            {
-                await ToolRunner.RunAsync("runc", "--root", state.FullName, "delete", "--force", id);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone: the usual case.
-            }
-
+            await DeleteAsync(state.FullName, id);
             state.Delete(recursive: true);
         }
     }
