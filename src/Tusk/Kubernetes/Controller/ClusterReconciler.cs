@@ -116,7 +116,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         TimeSpan? backupRecheck = null;
         if (plan.Backups is not null)
         {
-            (status.Backups, var said, backupRecheck) = await _backups.ReconcileAsync(request, resource, status.Primary, previous, options.OperatorImage, cancel);
+            (status.Backups, var said, backupRecheck) = await _backups.ReconcileAsync(request, resource, status.Primary, previous, (options.OperatorImage, options.OperatorImagePullPolicy), cancel);
             status.LastOutcome = said is null ? status.LastOutcome : $"{status.LastOutcome}; {said}";
         }
 
