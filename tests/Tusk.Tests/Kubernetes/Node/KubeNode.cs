@@ -14,7 +14,7 @@ namespace Tusk.Tests.Kubernetes.Node;
 /// No cluster DNS; PersistentVolumeClaims of the default StorageClass (<see cref="StorageClass"/>)
 /// are bound by the node's provisioner to local volumes under the directory.
 /// Binaries and images come from <c>scripts/kube-node.sh build</c> (part of scripts/install-deps.sh).
-/// Needs root.
+/// Needs root. Shared by the tests of <see cref="KubeNodeGroup"/> (one node per test run).
 /// </summary>
 public sealed class KubeNode : IAsyncLifetime
 {
@@ -88,7 +88,10 @@ public sealed class KubeNode : IAsyncLifetime
             throw new InvalidOperationException($"scripts/kube-node.sh down {Root} exited {code}:\n{output}");
         }
 
-        Directory.Delete(Root, recursive: true);
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
     }
 
     /// <summary>Imports docker-archive tarballs into the node's containerd (namespace k8s.io), for pods with imagePullPolicy IfNotPresent or Never.</summary>

@@ -9,7 +9,8 @@ namespace Tusk.Tests.Kubernetes.Node;
 /// ClusterIPs reachable from the test process on the host, and service-account tokens that
 /// reach the API server through the <c>kubernetes</c> Service.
 /// </summary>
-public sealed class NodeSmokeTests(KubeNode node) : IClassFixture<KubeNode>
+[Collection(KubeNodeGroup.Name)]
+public sealed class NodeSmokeTests(KubeNode node)
 {
     private static readonly ApiResource Nodes = new("", "v1", "Node", "nodes", Namespaced: false);
 
