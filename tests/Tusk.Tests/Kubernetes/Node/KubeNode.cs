@@ -67,6 +67,12 @@ public sealed class KubeNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Directory.Delete(Root, recursive: true);
+            throw new InvalidOperationException("the single-node Kubernetes (scripts/kube-node.sh) needs root: network namespaces, mounts, cgroups; run the tests as root");
+        }
+
         var (code, output) = await RunAsync(Script, "up", Root);
         if (code != 0)
         {
