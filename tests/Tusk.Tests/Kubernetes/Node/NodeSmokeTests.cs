@@ -129,13 +129,18 @@ public sealed class NodeSmokeTests(KubeNode node)
         Assert.Equal(node.StorageClass, (string?)claim["spec"]!["storageClassName"]);
         var uid = (string?)(await node.Admin.GetAsync(ApiResource.Pod, ns, "db-0"))!["metadata"]!["uid"];
 
+        await WaitAsync("the first start recorded in /data/starts", async () =>
+            (await node.KubectlAsync("-n", ns, "exec", "db-0", "--", "cat", "/data/starts")).Contains("started", StringComparison.Ordinal));
         await node.KubectlAsync("-n", ns, "delete", "pod", "db-0", "--wait=true");
         await WaitAsync("a new db-0", async () => (string?)(await node.Admin.GetAsync(ApiResource.Pod, ns, "db-0"))?["metadata"]!["uid"] is { } now && now != uid);
         await KubectlRolloutAsync(ns, "statefulset/db");
         await KubectlWaitAsync(ns, "pod/db-0");
 
-        var starts = await node.KubectlAsync("-n", ns, "exec", "db-0", "--", "cat", "/data/starts");
-        Assert.Equal(["started", "started"], starts.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // Ready as soon as the container runs; its line may follow a moment later.
+        string[] starts = [];
+        await WaitAsync("the second start recorded in /data/starts", async () =>
+            (starts = (await node.KubectlAsync("-n", ns, "exec", "db-0", "--", "cat", "/data/starts")).Split('\n', StringSplitOptions.RemoveEmptyEntries)).Length >= 2);
+        Assert.Equal(["started", "started"], starts);
     }
 
     [Fact]
