@@ -294,9 +294,13 @@ setup_network() {
   # namespace translate ClusterIPs for this traffic as for the pods'.
   ip route add "$KN_POD_CIDR" via "$KN_NODE_IP" dev "$KN_VETH"
   ip route add "$KN_SERVICE_CIDR" via "$KN_NODE_IP" dev "$KN_VETH"
-  # Programs in the namespace itself (`exec`) need a route to ClusterIPs for kube-proxy's
-  # OUTPUT rules to translate them (there is no default route to fall back on).
-  ip -n "$KN_NS" route add "$KN_SERVICE_CIDR" via "$KN_HOST_IP" dev eth0
+  # ClusterIPs inside the namespace. Forwarded traffic (from the host or pods) is translated by
+  # kube-proxy before routing; what is left untranslated (no such Service, or no endpoint yet)
+  # is refused at once (ICMP) instead of being lost, so clients fail fast and retry. Programs in
+  # the namespace itself (`exec`) need a usable route for their OUTPUT rules to apply at all.
+  ip -n "$KN_NS" route add prohibit "$KN_SERVICE_CIDR"
+  ip -n "$KN_NS" route add "$KN_SERVICE_CIDR" via "$KN_HOST_IP" dev eth0 table 100
+  ip -n "$KN_NS" rule add iif lo to "$KN_SERVICE_CIDR" lookup 100 priority 100
   # Forwarding inside the namespace only (the host's setting is its own).
   ip netns exec "$KN_NS" sysctl -qw net.ipv4.ip_forward=1
   ip netns exec "$KN_NS" sysctl -qw net.ipv4.conf.all.route_localnet=1

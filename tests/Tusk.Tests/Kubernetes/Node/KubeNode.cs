@@ -14,7 +14,7 @@ namespace Tusk.Tests.Kubernetes.Node;
 /// No cluster DNS; PersistentVolumeClaims of the default StorageClass (<see cref="StorageClass"/>)
 /// are bound by the node's provisioner to local volumes under the directory.
 /// Binaries and images come from <c>scripts/kube-node.sh build</c> (part of scripts/install-deps.sh).
-/// Needs root.
+/// Needs root. Shared by the tests of <see cref="KubeNodeGroup"/> (one node per test run).
 /// </summary>
 public sealed class KubeNode : IAsyncLifetime
 {
@@ -67,6 +67,12 @@ public sealed class KubeNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Directory.Delete(Root, recursive: true);
+            throw new InvalidOperationException("the single-node Kubernetes (scripts/kube-node.sh) needs root: network namespaces, mounts, cgroups; run the tests as root");
+        }
+
         var (code, output) = await RunAsync(Script, "up", Root);
         if (code != 0)
         {
@@ -88,7 +94,10 @@ public sealed class KubeNode : IAsyncLifetime
             throw new InvalidOperationException($"scripts/kube-node.sh down {Root} exited {code}:\n{output}");
         }
 
-        Directory.Delete(Root, recursive: true);
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
     }
 
     /// <summary>Imports docker-archive tarballs into the node's containerd (namespace k8s.io), for pods with imagePullPolicy IfNotPresent or Never.</summary>
