@@ -47,3 +47,13 @@ fi
 schemas="$(dirname "$0")/../tools/kube-schemas"
 [ -d "$schemas/node_modules/kubernetes-models" ] || npm ci --prefix "$schemas" --no-audit --no-fund --silent
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
+# Tusk's database and operator images for the end-to-end tests, built from Debian packages and
+# this checkout (no container engine) and cached by their inputs; the tests build them again,
+# which then only links the cached tarballs.
+images_out=$(mktemp -d)
+if [ "$(id -u)" -eq 0 ]; then
+  "$(dirname "$0")/kube-images.sh" build "$images_out" >/dev/null
+else
+  sudo "$(dirname "$0")/kube-images.sh" build "$images_out" >/dev/null
+fi
+rm -rf "$images_out"
