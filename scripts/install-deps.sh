@@ -3,8 +3,17 @@
 # Idempotent: packages already installed are left alone. Services are not started here;
 # the Tusk agent starts every server itself.
 set -euo pipefail
-# First the Kubernetes tests' kube-apiserver (built once from Debian's kubernetes source, then
-# cached) with Go and etcd: it installs etcd-server without letting the package start a system etcd.
+# The single-node Kubernetes of the end-to-end tests (scripts/kube-node.sh): containerd, runc,
+# CNI plugins (never the packaged services), kubelet, controller-manager, scheduler, kube-proxy
+# and kubectl from the same source tree, and the pause and busybox images; all cached.
+if [ "$(id -u)" -eq 0 ]; then
+  "$(dirname "$0")/kube-node.sh" build >/dev/null
+else
+  sudo "$(dirname "$0")/kube-node.sh" build >/dev/null
+fi
+# Then the Kubernetes tests' kube-apiserver (built once from Debian's kubernetes source, then
+# cached; kube-node.sh build has built it already) with Go and etcd: it installs etcd-server
+# without letting the package start a system etcd.
 "$(dirname "$0")/kube-apiserver.sh" >/dev/null
 # docker-registry, skopeo and umoci: the image tests start their own registry (never the packaged
 # service) and build and push their test images with umoci and skopeo.
@@ -38,3 +47,13 @@ fi
 schemas="$(dirname "$0")/../tools/kube-schemas"
 [ -d "$schemas/node_modules/kubernetes-models" ] || npm ci --prefix "$schemas" --no-audit --no-fund --silent
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
+# Tusk's database and operator images for the end-to-end tests, built from Debian packages and
+# this checkout (no container engine) and cached by their inputs; the tests build them again,
+# which then only links the cached tarballs.
+images_out=$(mktemp -d)
+if [ "$(id -u)" -eq 0 ]; then
+  "$(dirname "$0")/kube-images.sh" build "$images_out" >/dev/null
+else
+  sudo "$(dirname "$0")/kube-images.sh" build "$images_out" >/dev/null
+fi
+rm -rf "$images_out"

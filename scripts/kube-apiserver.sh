@@ -5,6 +5,9 @@
 # sudo). Idempotent: the binary is cached, and a rerun with the cache in place returns at once.
 #
 #   scripts/kube-apiserver.sh          build if needed; prints the binary's path last
+#   scripts/kube-apiserver.sh kubelet kubectl ...
+#                                      build these components of the same tree instead (the
+#                                      single node of scripts/kube-node.sh); prints their paths
 #   TUSK_KUBE_CACHE=/some/dir ...      cache directory (default /var/cache/tusk)
 #
 # Why each step (facts verified on Debian 12):
@@ -18,7 +21,13 @@ set -euo pipefail
 
 version=1.20.2
 cache=${TUSK_KUBE_CACHE:-/var/cache/tusk}
-bin="$cache/kube-apiserver-$version"
+components=("$@"); [ ${#components[@]} -gt 0 ] || components=(kube-apiserver)
+for c in "${components[@]}"; do
+  case "$c" in
+    kube-apiserver|kubelet|kube-controller-manager|kube-scheduler|kube-proxy|kubectl) ;;
+    *) echo "kube-apiserver.sh: error: unknown component '$c' (kube-apiserver, kubelet, kube-controller-manager, kube-scheduler, kube-proxy, kubectl)" >&2; exit 2 ;;
+  esac
+done
 sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 
 log() { echo "kube-apiserver.sh: $*" >&2; }
@@ -47,8 +56,18 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "v$version"; then
-  echo "$bin"
+# A binary's version line (kubectl has no --version flag).
+version_of() { if [ "${1##*/}" = "kubectl-$version" ] || [ "${1##*/}" = kubectl ]; then "$1" version --client --short; else "$1" --version; fi; }
+# The components not yet cached (a cached binary must report the right version).
+missing=()
+for c in "${components[@]}"; do
+  b="$cache/$c-$version"
+  if [ -x "$b" ] && version_of "$b" 2>/dev/null | grep -q "v$version"; then continue; fi
+  missing+=("$c")
+done
+print_paths() { for c in "${components[@]}"; do echo "$cache/$c-$version"; done; }
+if [ ${#missing[@]} -eq 0 ]; then
+  print_paths
   exit 0
 fi
 
@@ -115,6 +134,8 @@ cd "$src"
 
 # fix 2: generate the OpenAPI definitions as upstream's `make gen_openapi` does
 # (hack/make-rules/helpers/... -> openapi-gen over these input directories).
+# Only kube-apiserver needs them (the other components' packages never import them).
+if [[ " ${missing[*]} " == *" kube-apiserver "* ]]; then
 log "building openapi-gen and generating pkg/generated/openapi"
 go build -o "$work/openapi-gen" ./vendor/k8s.io/kube-openapi/cmd/openapi-gen
 # Every package that carries a `+k8s:openapi-gen=` tag, as upstream's
@@ -140,8 +161,8 @@ openapi_pkgs=$(
   --report-filename "$work/violations.report" \
   -O zz_generated.openapi
 [ -s pkg/generated/openapi/zz_generated.openapi.go ] || { log "error: openapi-gen produced nothing"; exit 1; }
+fi
 
-log "building kube-apiserver $version (takes a few minutes)"
 commit=$(sed -n 's/^.*KUBE_GIT_COMMIT=\(.*\)$/\1/p' .gitversion 2>/dev/null | head -1 || true)
 # GOPATH mode: the vendored packages' import paths go through k8s.io/kubernetes/vendor (as hack/lib/version.sh writes them).
 ldflags="-s -w"
@@ -150,10 +171,13 @@ for pkg in k8s.io/kubernetes/vendor/k8s.io/client-go/pkg/version k8s.io/kubernet
   ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   [ -z "$commit" ] || ldflags+=" -X $pkg.gitCommit=$commit"
 done
-go build -tags providerless,notest -ldflags "$ldflags" -o "$work/kube-apiserver" ./cmd/kube-apiserver
-"$work/kube-apiserver" --version | grep -q "v$version" || { log "error: built binary reports the wrong version"; exit 1; }
-mv "$work/kube-apiserver" "$bin"
-# The sources and Go build cache are large; keep only the downloads and the binary.
+for c in "${missing[@]}"; do
+  log "building $c $version (takes a few minutes)"
+  go build -tags providerless,notest -ldflags "$ldflags" -o "$work/$c" "./cmd/$c"
+  version_of "$work/$c" | grep -q "v$version" || { log "error: built $c reports the wrong version"; exit 1; }
+  mv "$work/$c" "$cache/$c-$version"
+  log "built $cache/$c-$version"
+done
+# The sources and Go build cache are large; keep only the downloads and the binaries.
 rm -rf "$work/gopath" "$work/gocache" "$work/reflect2-deb" "$work/openapi-gen"
-log "built $bin"
-echo "$bin"
+print_paths

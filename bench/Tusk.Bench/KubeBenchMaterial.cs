@@ -17,7 +17,7 @@ public sealed class KubeBenchMaterial : IDisposable
     public string Password { get; } = PasswordGenerator.Generate(PasswordKind.AlphaNumeric);
 
     public InternalPasswords Passwords { get; } = new(
-        PasswordGenerator.Generate(PasswordKind.AlphaNumeric), PasswordGenerator.Generate(PasswordKind.AlphaNumeric), PasswordGenerator.Generate(PasswordKind.AlphaNumeric));
+        PasswordGenerator.Generate(PasswordKind.AlphaNumeric), PasswordGenerator.Generate(PasswordKind.AlphaNumeric), PasswordGenerator.Generate(PasswordKind.AlphaNumeric), PasswordGenerator.Generate(PasswordKind.AlphaNumeric));
 
     public ClusterCertificates Certificates { get; }
 

@@ -48,7 +48,8 @@ public static class OperatorCommand
         using var client = new KubeClient(config);
         try
         {
-            options = options with { OperatorImage = options.OperatorImage ?? await OperatorOptions.OwnImageAsync(client, cancel) };
+            var (image, pullPolicy) = await OperatorOptions.OwnImageAsync(client, cancel);
+            options = options with { OperatorImage = options.OperatorImage ?? image, OperatorImagePullPolicy = pullPolicy };
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)
         {

@@ -22,7 +22,8 @@ public static class BackupJobBuilder
     /// <summary>A scheduled run's slot (Unix seconds), so the operator knows which slots ran.</summary>
     public const string SlotAnnotation = "tusk.dev/backup-slot";
 
-    public static JsonObject Build(BuildRequest r, string operatorImage, BackupJobSpec spec)
+    /// <param name="pullPolicy">The operator pod's own pull policy for its image (null: Kubernetes' default).</param>
+    public static JsonObject Build(BuildRequest r, string operatorImage, string? pullPolicy, BackupJobSpec spec)
     {
         var labels = Labels.For(r.Name, role: Role);
         labels[RepoLabel] = spec.Repo;
@@ -55,7 +56,7 @@ public static class BackupJobBuilder
                 ["limits"] = new JsonObject { ["memory"] = "128Mi" },
             },
         };
-        if (r.Cluster.Spec.ImagePullPolicy is { } pullPolicy)
+        if (pullPolicy is not null)
         {
             container["imagePullPolicy"] = pullPolicy;
         }

@@ -27,6 +27,9 @@ public static class ExporterBuilder
         {
             ["name"] = Container,
             ["image"] = SidecarImages.Require(r.ExporterImage, "postgres_exporter", "spec.monitoring.exporter.image", SidecarImages.ExporterVariable),
+            // Named, not left to the image's entrypoint: upstream's image has /bin/postgres_exporter
+            // as its entrypoint, but tusk/postgres (one image for every sidecar) runs patroni by default.
+            ["command"] = new JsonArray("postgres_exporter"),
             ["args"] = new JsonArray($"--web.listen-address=:{Port}", "--log.level=warn"),
             ["env"] = new JsonArray(
                 StatefulSetBuilder.Env("DATA_SOURCE_URI", source),

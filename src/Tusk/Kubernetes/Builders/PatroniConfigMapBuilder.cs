@@ -56,7 +56,15 @@ public static class PatroniConfigMapBuilder
                 ["listen"] = $"0.0.0.0:{ServiceBuilder.PatroniPort}",
                 ["certfile"] = $"{TlsDirectory}/tls.crt",
                 ["keyfile"] = $"{TlsDirectory}/tls.key",
+                // Members ask each other's REST API (https://<pod IP>:8008) whether they are healthy
+                // before a switchover or failover; they trust the cluster's CA ...
+                ["cafile"] = $"{TlsDirectory}/ca.crt",
             },
+            // ... and, as the certificate names the Services but not the pods' addresses, check
+            // the chain without the host name (Patroni's "insecure" only drops that check when a
+            // client certificate is set, as restapi.certfile is). Without this every member looks
+            // unhealthy and Patroni refuses switchovers: "no healthy members found".
+            ["ctl"] = new JsonObject { ["insecure"] = true },
             ["bootstrap"] = new JsonObject
             {
                 ["dcs"] = dcs,

@@ -16,12 +16,15 @@ public static class RbacBuilder
     public static readonly string[] PodVerbs = ["get", "list", "patch", "update", "watch"];
     public static readonly string[] BackupPodVerbs = ["get", "list"];
 
+    /// <summary>An exec over a WebSocket is a GET, which Kubernetes before 1.30 authorizes as "get" (kubectl's SPDY POST as "create").</summary>
+    public static readonly string[] ExecVerbs = ["create", "get"];
+
     public static IReadOnlyList<JsonObject> Build(BuildRequest r)
     {
         var patroni = Identity(r, ObjectNames.Instance(r.Name), "patroni", Rule("configmaps", ConfigMapVerbs), Rule("pods", PodVerbs));
         return r.Plan.Backups is null
             ? patroni
-            : [.. patroni, .. Identity(r, ObjectNames.PgBackRest(r.Name), "pgbackrest", Rule("pods", BackupPodVerbs), Rule("pods/exec", ["create"]))];
+            : [.. patroni, .. Identity(r, ObjectNames.PgBackRest(r.Name), "pgbackrest", Rule("pods", BackupPodVerbs), Rule("pods/exec", ExecVerbs))];
     }
 
     private static IReadOnlyList<JsonObject> Identity(BuildRequest r, string name, string labelRole, params JsonObject[] rules)

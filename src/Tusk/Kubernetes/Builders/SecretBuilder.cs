@@ -34,6 +34,7 @@ public static class SecretBuilder
             ["superuser-password"] = r.Internal.Superuser,
             ["replication-password"] = r.Internal.Replication,
             ["rewind-password"] = r.Internal.Rewind,
+            ["restapi-password"] = r.Internal.RestApi,
         };
         if (r.Plan.Exporter)
         {

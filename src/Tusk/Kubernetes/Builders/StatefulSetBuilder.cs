@@ -110,6 +110,9 @@ public static class StatefulSetBuilder
                 SecretEnv("PATRONI_SUPERUSER_PASSWORD", ObjectNames.InternalSecret(r.Name), "superuser-password"),
                 SecretEnv("PATRONI_REPLICATION_PASSWORD", ObjectNames.InternalSecret(r.Name), "replication-password"),
                 SecretEnv("PATRONI_REWIND_PASSWORD", ObjectNames.InternalSecret(r.Name), "rewind-password"),
+                // Patroni's REST API: its unsafe endpoints need these; members send them to each other.
+                Env("PATRONI_RESTAPI_USERNAME", InternalPasswords.RestApiUser),
+                SecretEnv("PATRONI_RESTAPI_PASSWORD", ObjectNames.InternalSecret(r.Name), "restapi-password"),
                 Env("HOME", "/tmp")),
             ["ports"] = new JsonArray(
                 new JsonObject { ["name"] = ServiceBuilder.PostgresPortName, ["containerPort"] = port, ["protocol"] = "TCP" },

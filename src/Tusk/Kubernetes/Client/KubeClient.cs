@@ -138,6 +138,16 @@ public sealed class KubeClient : IDisposable
         return SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + "/status" + Query(("fieldManager", FieldManager), ("force", "true")), Body(obj, ApplyPatch), null, cancel);
     }
 
+    /// <summary>
+    /// A JSON Merge Patch to the status subresource: <paramref name="patch"/> holds "status" with
+    /// new values and null for removed keys (<see cref="JsonMergePatch.Between"/>). Removing a
+    /// nested field by leaving it out of a server-side apply makes kube-apiserver 1.20 write it as
+    /// null, which a custom resource's schema then refuses; a merge patch removes it.
+    /// </summary>
+    public Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string? ns, string name, JsonObject patch, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + "/status" + Query(("fieldManager", FieldManager)),
+            new StringContent(patch.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/merge-patch+json")), null, cancel);
+
     /// <summary>Whether the server serves a group version, e.g. "policy/v1" (API discovery).</summary>
     public async Task<bool> ServesAsync(string groupVersion, CancellationToken cancel = default)
     {

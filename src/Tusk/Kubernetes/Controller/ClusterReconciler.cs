@@ -116,13 +116,13 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         TimeSpan? backupRecheck = null;
         if (plan.Backups is not null)
         {
-            (status.Backups, var said, backupRecheck) = await _backups.ReconcileAsync(request, resource, status.Primary, previous, options.OperatorImage, cancel);
+            (status.Backups, var said, backupRecheck) = await _backups.ReconcileAsync(request, resource, status.Primary, previous, (options.OperatorImage, options.OperatorImagePullPolicy), cancel);
             status.LastOutcome = said is null ? status.LastOutcome : $"{status.LastOutcome}; {said}";
         }
 
         status.SwitchoverTrigger = await RequestSwitchoverAsync(resource, plan, status, previous, cancel);
         await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
-        await WriteStatusAsync(ns, name, status, previous, cancel);
+        await WriteStatusAsync(resource, status, previous, cancel);
         TimeSpan? recheck = status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck;
         if (backupRecheck is { } backup && (recheck is null || backup < recheck))
         {
@@ -238,7 +238,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             UpdatedAt = now,
         };
         await RecordAsync(resource, previous, status, "Warning", cancel);
-        await WriteStatusAsync(ns, name, status, previous, cancel);
+        await WriteStatusAsync(resource, status, previous, cancel);
         return new ReconcileResult(message);
     }
 
@@ -256,7 +256,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             EventBuilder.Build(resource, type, now.Reason, now.Message, clock.GetUtcNow()), cancel);
     }
 
-    private async Task WriteStatusAsync(string ns, string name, ClusterStatus status, ClusterStatus? previous, CancellationToken cancel)
+    private async Task WriteStatusAsync(JsonObject resource, ClusterStatus status, ClusterStatus? previous, CancellationToken cancel)
     {
         // Writing a status that differs only in its timestamp would wake every watcher for nothing.
         if (previous is not null && SameApartFromTime(status, previous))
@@ -264,14 +264,9 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             return;
         }
 
-        var body = new JsonObject
-        {
-            ["apiVersion"] = ApiVersions.Tusk,
-            ["kind"] = ApiVersions.Kind,
-            ["metadata"] = new JsonObject { ["name"] = name },
-            ["status"] = JsonSerializer.SerializeToNode(status, Json.Options),
-        };
-        await client.ApplyStatusAsync(ApiResource.PostgresCluster, ns, body, cancel);
+        var next = JsonSerializer.SerializeToNode(status, Json.Options)!.AsObject();
+        var patch = new JsonObject { ["status"] = JsonMergePatch.Between(resource["status"] as JsonObject, next) };
+        await client.MergePatchStatusAsync(ApiResource.PostgresCluster, resource["metadata"]!["namespace"]!.GetValue<string>(), resource["metadata"]!["name"]!.GetValue<string>(), patch, cancel);
     }
 
     private static bool SameApartFromTime(ClusterStatus a, ClusterStatus b)

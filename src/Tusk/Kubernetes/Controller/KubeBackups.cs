@@ -34,7 +34,7 @@ public sealed class KubeBackups(KubeClient client, TimeProvider clock)
 
     /// <summary>The backups' status, what this cycle did (or null), and when to look again (or null).</summary>
     public async Task<(BackupsStatus Status, string? Outcome, TimeSpan? Recheck)> ReconcileAsync(
-        BuildRequest r, JsonObject resource, string? primary, ClusterStatus? previous, string? operatorImage, CancellationToken cancel)
+        BuildRequest r, JsonObject resource, string? primary, ClusterStatus? previous, (string? Image, string? PullPolicy) operatorImage, CancellationToken cancel)
     {
         var backups = r.Plan.Backups!;
         var now = clock.GetUtcNow();
@@ -81,7 +81,7 @@ public sealed class KubeBackups(KubeClient client, TimeProvider clock)
 
         if (running is null && NextJob(r, backups, resource, jobs, now) is { } wanted)
         {
-            if (operatorImage is null)
+            if (operatorImage.Image is not { } image)
             {
                 said.Add($"a {wanted.Reason} backup is due, but the operator does not know its own image to run the Job: set TUSK_OPERATOR_IMAGE, or POD_NAME and POD_NAMESPACE");
             }
@@ -91,7 +91,7 @@ public sealed class KubeBackups(KubeClient client, TimeProvider clock)
             }
             else
             {
-                await client.CreateAsync(ApiResource.Job, r.Namespace, BackupJobBuilder.Build(r, operatorImage, wanted), cancel);
+                await client.CreateAsync(ApiResource.Job, r.Namespace, BackupJobBuilder.Build(r, image, operatorImage.PullPolicy, wanted), cancel);
                 status.Running = new BackupJob(wanted.Name, wanted.Repo, wanted.Type, wanted.Reason, now);
                 recheck = RunningRecheck;
                 said.Add($"started the {wanted.Reason} {wanted.Type} backup to {wanted.Repo} (Job {wanted.Name})");

@@ -64,10 +64,11 @@ public sealed class Operator(KubeClient client, OperatorOptions options, TimePro
             return Task.CompletedTask;
         }
 
-        // A status write (ours) changes no generation: only spec changes, a switchover trigger,
-        // additions and deletions need a cycle (a deletion held by the finalizer arrives as a modification).
+        // A status write (ours) changes no generation: only spec changes, a switchover or backup
+        // trigger, additions and deletions need a cycle (a deletion held by the finalizer arrives as a modification).
         var key = ListWatcher.Key(e.Item);
-        if (!IsNew(_clustersSeen, e, $"{e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0} {SwitchoverRequest.Trigger(e.Item)}") && !ClusterFinalizer.IsDeleting(e.Item))
+        var fingerprint = $"{e.Item["metadata"]?["generation"]?.GetValue<long>() ?? 0} {SwitchoverRequest.Trigger(e.Item)} {e.Item["metadata"]?["annotations"]?[KubeBackups.TriggerAnnotation]?.GetValue<string>()}";
+        if (!IsNew(_clustersSeen, e, fingerprint) && !ClusterFinalizer.IsDeleting(e.Item))
         {
             return Task.CompletedTask;
         }

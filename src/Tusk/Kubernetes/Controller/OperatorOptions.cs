@@ -23,6 +23,9 @@ public sealed record OperatorOptions(IReadOnlyList<string> WatchNamespaces, IRea
     /// </summary>
     public string? OperatorImage { get; init; }
 
+    /// <summary>The operator pod's own imagePullPolicy, which backup Jobs copy (null: Kubernetes' default).</summary>
+    public string? OperatorImagePullPolicy { get; init; }
+
     public static OperatorOptions FromEnvironment()
     {
         var namespaces = (Environment.GetEnvironmentVariable("TUSK_WATCH_NAMESPACES") ?? "")
@@ -48,15 +51,15 @@ public sealed record OperatorOptions(IReadOnlyList<string> WatchNamespaces, IRea
     /// The image of the operator's pod (POD_NAME and POD_NAMESPACE, set by the Deployment): the
     /// image that really runs, also after a kustomize or OLM rewrite of the reference. Null outside a pod.
     /// </summary>
-    public static async Task<string?> OwnImageAsync(Client.KubeClient client, CancellationToken cancel)
+    public static async Task<(string? Image, string? PullPolicy)> OwnImageAsync(Client.KubeClient client, CancellationToken cancel)
     {
         if (Environment.GetEnvironmentVariable("POD_NAME") is not { Length: > 0 } pod || Environment.GetEnvironmentVariable("POD_NAMESPACE") is not { Length: > 0 } ns)
         {
-            return null;
+            return (null, null);
         }
 
-        var found = await client.GetAsync(Client.ApiResource.Pod, ns, pod, cancel);
-        return (found?["spec"]?["containers"] as System.Text.Json.Nodes.JsonArray)?.FirstOrDefault()?["image"]?.GetValue<string>();
+        var container = ((await client.GetAsync(Client.ApiResource.Pod, ns, pod, cancel))?["spec"]?["containers"] as System.Text.Json.Nodes.JsonArray)?.FirstOrDefault();
+        return (container?["image"]?.GetValue<string>(), container?["imagePullPolicy"]?.GetValue<string>());
     }
 
     /// <summary>The database image: the spec's, else RELATED_IMAGE_POSTGRES_&lt;major&gt;; null when neither is set.</summary>

@@ -42,6 +42,7 @@ public static class SecretMaterial
             Value(internalSecret, "superuser-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
             Value(internalSecret, "replication-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
             Value(internalSecret, "rewind-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
+            Value(internalSecret, "restapi-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric),
             plan.Exporter ? Value(internalSecret, "monitor-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric) : null,
             plan.PgBouncer is null ? null : Value(internalSecret, "pgbouncer-password") ?? PasswordGenerator.Generate(PasswordKind.AlphaNumeric));
 

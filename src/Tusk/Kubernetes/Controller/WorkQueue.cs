@@ -22,6 +22,8 @@ public sealed class WorkQueue(TimeProvider clock) : IDisposable
     // Keys changed while being processed, and whether that change was urgent.
     private readonly Dictionary<string, bool> _dirty = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    // Per key, when its pending timer fires: one timer per key, the earliest asked for.
+    private readonly Dictionary<string, DateTimeOffset> _timers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _available = new(0);
 
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -70,7 +72,12 @@ public sealed class WorkQueue(TimeProvider clock) : IDisposable
         _available.Release();
     }
 
-    /// <summary>Queues the key after <paramref name="delay"/> (a periodic recheck, say), behind every changed key.</summary>
+    /// <summary>
+    /// Queues the key after <paramref name="delay"/> (a periodic recheck, say), behind every
+    /// changed key. A key has at most one timer, the earliest asked for: each reconcile asks for
+    /// its recheck, and without this every event-driven reconcile would add one more timer, and
+    /// each timer's reconcile yet another.
+    /// </summary>
     public void AddAfter(string key, TimeSpan delay, CancellationToken cancel)
     {
         if (delay <= TimeSpan.Zero)
@@ -79,7 +86,36 @@ public sealed class WorkQueue(TimeProvider clock) : IDisposable
             return;
         }
 
-        _ = Task.Delay(delay, clock, cancel).ContinueWith(t => Enqueue(key, urgent: false), cancel, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        var due = clock.GetUtcNow() + delay;
+        lock (_gate)
+        {
+            if (_timers.TryGetValue(key, out var pending) && pending <= due)
+            {
+                return;
+            }
+
+            _timers[key] = due;
+        }
+
+        _ = Task.Delay(delay, clock, cancel).ContinueWith(
+            t =>
+            {
+                lock (_gate)
+                {
+                    // A sooner timer replaced this one (and fired or will): nothing to do.
+                    if (!_timers.TryGetValue(key, out var pending) || pending != due)
+                    {
+                        return;
+                    }
+
+                    _timers.Remove(key);
+                }
+
+                Enqueue(key, urgent: false);
+            },
+            cancel,
+            TaskContinuationOptions.OnlyOnRanToCompletion,
+            TaskScheduler.Default);
     }
 
     /// <summary>Queues the key again after its next backoff delay; returns that delay.</summary>

@@ -25,13 +25,13 @@ public sealed class BackupJobBuilderTests
         return new JsonObject { ["metadata"] = new JsonObject { ["name"] = "hippo", ["creationTimestamp"] = Created.ToString("O"), ["annotations"] = annotations } };
     }
 
-    private static JsonObject ExistingJob(BackupJobSpec spec) => BackupJobBuilder.Build(BuildRequests.From(BuildRequests.HippoWithSidecars), "tusk/operator:1", spec);
+    private static JsonObject ExistingJob(BackupJobSpec spec) => BackupJobBuilder.Build(BuildRequests.From(BuildRequests.HippoWithSidecars), "tusk/operator:1", null, spec);
 
     [Fact]
-    public void A_backup_job_runs_the_operators_image_hardened_under_the_clusters_pgbackrest_account()
+    public void A_backup_job_runs_the_operators_image_and_pull_policy_hardened_under_the_clusters_pgbackrest_account()
     {
         var r = BuildRequests.From(BuildRequests.HippoWithSidecars);
-        var job = BackupJobBuilder.Build(r, "tusk/operator:1", new BackupJobSpec("hippo-backup-0123abcd", "repo2", "diff", "manual"));
+        var job = BackupJobBuilder.Build(r, "tusk/operator:1", "IfNotPresent", new BackupJobSpec("hippo-backup-0123abcd", "repo2", "diff", "manual"));
 
         Assert.Equal("batch/v1", job["apiVersion"]!.GetValue<string>());
         Assert.Equal("hippo", job["metadata"]!["ownerReferences"]![0]!["name"]!.GetValue<string>());
@@ -43,6 +43,7 @@ public sealed class BackupJobBuilderTests
         Assert.Null(pod["securityContext"]!["runAsUser"]);
         var container = Assert.Single(pod["containers"]!.AsArray())!;
         Assert.Equal("tusk/operator:1", container["image"]!.GetValue<string>());
+        Assert.Equal("IfNotPresent", container["imagePullPolicy"]!.GetValue<string>());
         Assert.Equal(["tusk", "operator", "run-backup", "hippo", "--namespace", r.Namespace, "--repo", "repo2", "--type", "diff"],
             container["command"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.True(container["securityContext"]!["readOnlyRootFilesystem"]!.GetValue<bool>());
@@ -54,7 +55,7 @@ public sealed class BackupJobBuilderTests
     {
         var objects = ClusterObjectsBuilder.Build(BuildRequests.From(BuildRequests.HippoWithSidecars));
         var role = Assert.Single(objects, o => o["kind"]!.GetValue<string>() == "Role" && o["metadata"]!["name"]!.GetValue<string>() == "hippo-pgbackrest");
-        Assert.Equal("""[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]},{"apiGroups":[""],"resources":["pods/exec"],"verbs":["create"]}]""",
+        Assert.Equal("""[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]},{"apiGroups":[""],"resources":["pods/exec"],"verbs":["create","get"]}]""",
             role["rules"]!.ToJsonString());
         Assert.DoesNotContain(ClusterObjectsBuilder.Build(BuildRequests.From(BuildRequests.Hippo)), o => o["metadata"]!["name"]!.GetValue<string>() == "hippo-pgbackrest");
     }

@@ -86,7 +86,7 @@ internal static class BuildRequests
         var plan = ClusterPlanner.Plan(cluster);
         var passwords = plan.Users.ToDictionary(u => u.Name, u => "pw-" + u.Name + "@/?&");
         return new BuildRequest(cluster, plan, uid, Image, pdbApiVersion, passwords,
-            new InternalPasswords("super-secret", "repl-secret", "rewind-secret", "monitor-secret", "bouncer-\"secret"), Certificates.Value)
+            new InternalPasswords("super-secret", "repl-secret", "rewind-secret", "restapi-secret", "monitor-secret", "bouncer-\"secret"), Certificates.Value)
         {
             PgBackRestImage = PgBackRestImage,
             ExporterImage = ExporterImage,

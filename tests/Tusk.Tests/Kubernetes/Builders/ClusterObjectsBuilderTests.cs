@@ -102,6 +102,7 @@ public sealed class ClusterObjectsBuilderTests
         Assert.Equal(BuildRequests.Image, container["image"]!.GetValue<string>());
         var env = container["env"]!.AsArray().ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!);
         Assert.Equal("hippo-internal", env["PATRONI_SUPERUSER_PASSWORD"]["valueFrom"]!["secretKeyRef"]!["name"]!.GetValue<string>());
+        Assert.Equal("restapi-password", env["PATRONI_RESTAPI_PASSWORD"]["valueFrom"]!["secretKeyRef"]!["key"]!.GetValue<string>());
         Assert.Equal("metadata.name", env["PATRONI_NAME"]["valueFrom"]!["fieldRef"]!["fieldPath"]!.GetValue<string>());
         var everything = string.Join('\n', objects.Where(o => Kind(o) != "Secret").Select(o => o.ToJsonString()));
         Assert.DoesNotContain("super-secret", everything, StringComparison.Ordinal);
@@ -219,7 +220,10 @@ public sealed class ClusterObjectsBuilderTests
         Assert.Equal("replica", config["bootstrap"]!["dcs"]!["postgresql"]!["parameters"]!["wal_level"]!.GetValue<string>());
         Assert.Contains("hostnossl all all all reject", config["postgresql"]!["pg_hba"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.Equal("/pgdata/pg15", config["postgresql"]!["data_dir"]!.GetValue<string>());
-        foreach (var secret in new[] { request.Internal.Superuser, request.Internal.Replication, request.Internal.Rewind, request.UserPasswords["hippo"] })
+        // Members check each other's REST API against the cluster's CA (pod addresses are not in the certificate).
+        Assert.Equal("/etc/tusk/tls/ca.crt", config["restapi"]!["cafile"]!.GetValue<string>());
+        Assert.True(config["ctl"]!["insecure"]!.GetValue<bool>());
+        foreach (var secret in new[] { request.Internal.Superuser, request.Internal.Replication, request.Internal.Rewind, request.Internal.RestApi, request.UserPasswords["hippo"] })
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         }

@@ -70,7 +70,7 @@ public sealed class SidecarBuildersTests
         Assert.DoesNotContain(objects, o => Name(o).Contains("pgbackrest", StringComparison.Ordinal) || Name(o).Contains("pgbouncer", StringComparison.Ordinal));
         Assert.DoesNotContain(objects, o => Kind(o) is "PersistentVolumeClaim" or "Deployment");
         Assert.Equal(["database"], Pod(objects)["containers"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
-        Assert.Equal(["replication-password", "rewind-password", "superuser-password"], Single(objects, "Secret", "hippo-internal")["data"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal(["replication-password", "restapi-password", "rewind-password", "superuser-password"], Single(objects, "Secret", "hippo-internal")["data"]!.AsObject().Select(kv => kv.Key));
         Assert.DoesNotContain("pgbouncer-", string.Join(',', Single(objects, "Secret", "hippo-pguser-hippo")["data"]!.AsObject().Select(kv => kv.Key)), StringComparison.Ordinal);
         Assert.Equal("on", PatroniParameter(objects, "archive_mode"));
         Assert.Equal("/bin/true", PatroniParameter(objects, "archive_command"));
@@ -210,6 +210,7 @@ public sealed class SidecarBuildersTests
         var pod = Pod(objects);
         var exporter = Container(pod, "exporter");
         Assert.Equal(BuildRequests.ExporterImage, exporter["image"]!.GetValue<string>());
+        Assert.Equal("""["postgres_exporter"]""", exporter["command"]!.ToJsonString());
         Assert.Equal("""[{"name":"metrics","containerPort":9187,"protocol":"TCP"}]""", exporter["ports"]!.ToJsonString());
         var env = Env(exporter);
         Assert.Equal("127.0.0.1:5432/postgres?sslmode=verify-ca&sslrootcert=/etc/tusk/tls/ca.crt", env["DATA_SOURCE_URI"]["value"]!.GetValue<string>());

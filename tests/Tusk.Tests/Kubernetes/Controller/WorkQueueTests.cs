@@ -94,4 +94,22 @@ public sealed class WorkQueueTests
         Assert.Equal("db/hippo", await queue.TakeAsync(CancellationToken.None));
         Assert.Equal("db/zebra", await queue.TakeAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Repeated_rechecks_of_a_key_keep_one_timer_the_earliest()
+    {
+        using var queue = new WorkQueue(TimeProvider.System);
+        for (var i = 0; i < 5; i++)
+        {
+            queue.AddAfter("db/hippo", TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        }
+
+        queue.AddAfter("db/hippo", TimeSpan.FromSeconds(30), CancellationToken.None);
+        using var within = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal("db/hippo", await queue.TakeAsync(within.Token));
+        queue.Done("db/hippo");
+        // Five timers would each queue it again; one did.
+        await Task.Delay(500);
+        Assert.Equal(0, queue.Count);
+    }
 }

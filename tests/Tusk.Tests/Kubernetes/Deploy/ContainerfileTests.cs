@@ -39,26 +39,35 @@ public sealed partial class ContainerfileTests
         Assert.Equal("tusk", pod["containers"]![0]!["command"]![0]!.GetValue<string>());
         Assert.Contains("PATH=/app:", final.Single(i => i.Keyword == "ENV").Arguments, StringComparison.Ordinal);
         Assert.Contains(final, i => i.Keyword == "COPY" && i.Arguments == "--from=build /app /app");
-        var publish = Instructions("images/operator/Containerfile").Single(i => i.Keyword == "RUN").Arguments;
+        var publish = Instructions("images/operator/Containerfile").First(i => i.Keyword == "RUN").Arguments;
         Assert.Contains("dotnet publish src/Tusk.Cli -c Release -o /app", publish, StringComparison.Ordinal);
         Assert.Contains("<AssemblyName>tusk</AssemblyName>", File.ReadAllText(Repository.File("src/Tusk.Cli/Tusk.Cli.csproj")), StringComparison.Ordinal);
-        // tusk references ASP.NET Core (the local agent serves its API with it): the runtime image must carry it.
-        Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", final[0].Arguments, StringComparison.Ordinal);
+        // tusk references ASP.NET Core (the local agent serves its API with it): the publish carries its runtime.
+        Assert.Contains("-r linux-x64 --self-contained", publish, StringComparison.Ordinal);
+        Assert.Equal("docker.io/library/debian:bookworm-slim", final[0].Arguments);
+        // scripts/kube-images.sh builds the same image: the same packages on the same Debian.
+        Assert.Equal(ScriptPackages("operator_packages"), InstalledPackages(final.Single(i => i.Keyword == "RUN").Arguments));
     }
 
     [Fact]
-    public void The_database_image_is_the_official_postgres_image_with_patroni_pgbackrest_and_pgaudit_as_user_999()
+    public void The_database_image_is_debian_with_postgresql_patroni_pgbackrest_pgaudit_and_the_sidecars_as_user_999()
     {
         var all = Instructions("images/postgres/Containerfile");
         var final = FinalStage("images/postgres/Containerfile");
 
-        Assert.Equal("docker.io/library/postgres:${PG_MAJOR}-bookworm", final[0].Arguments);
+        Assert.Equal("docker.io/library/debian:bookworm-slim", final[0].Arguments);
         Assert.Equal($"{PodSecurity.User}:{PodSecurity.Group}", final.Single(i => i.Keyword == "USER").Arguments);
         var install = final.Single(i => i.Keyword == "RUN").Arguments;
-        foreach (var package in new[] { "patroni", "pgbackrest", "postgresql-${PG_MAJOR}-pgaudit" })
+        var packages = InstalledPackages(install);
+        foreach (var package in new[] { "patroni", "pgbackrest", "postgresql-${PG_MAJOR}-pgaudit", "prometheus-postgres-exporter", "pgbouncer" })
         {
-            Assert.Matches($@"\s{Regex.Escape(package)}(\s|;)", install);
+            Assert.Contains(package, packages);
         }
+
+        // scripts/kube-images.sh builds the same image: the same packages, the same user.
+        Assert.Equal(ScriptPackages("postgres_packages").Select(p => p.Replace("${pg_major}", "${PG_MAJOR}", StringComparison.Ordinal)), packages);
+        Assert.Contains($"useradd -r -u {PodSecurity.User} -g {PodSecurity.Group} ", install, StringComparison.Ordinal);
+        Assert.Contains($"useradd -r -u {PodSecurity.User} -g {PodSecurity.Group} ", File.ReadAllText(Repository.File("scripts/kube-images.sh")), StringComparison.Ordinal);
 
         // The pod's command and the image's default agree on where Tusk mounts Patroni's configuration.
         Assert.Equal($"[\"patroni\", \"{PatroniConfigMapBuilder.ConfigDirectory}/{PatroniConfigMapBuilder.FileName}\"]", final.Single(i => i.Keyword == "CMD").Arguments);
@@ -81,6 +90,22 @@ public sealed partial class ContainerfileTests
             }
         }
     }
+
+    /// <summary>The packages of a Containerfile's apt-get install.</summary>
+    private static List<string> InstalledPackages(string run) =>
+        [.. AptInstallPattern().Match(run).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+
+    /// <summary>The packages of a bash array in scripts/kube-images.sh (comments dropped, quotes removed).</summary>
+    private static List<string> ScriptPackages(string array)
+    {
+        var script = File.ReadAllText(Repository.File("scripts/kube-images.sh"));
+        var body = Regex.Match(script, $@"^{array}=\(([^)]*)\)", RegexOptions.Multiline).Groups[1].Value;
+        return [.. body.Split('\n').Select(l => l.Trim()).Where(l => !l.StartsWith('#'))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(p => p.Trim('"'))];
+    }
+
+    [GeneratedRegex(@"apt-get install -y --no-install-recommends ([^;]*);")]
+    private static partial Regex AptInstallPattern();
 
     [GeneratedRegex(@"\\\r?\n(\s*#[^\n]*\n)*")]
     private static partial Regex ContinuationPattern();
