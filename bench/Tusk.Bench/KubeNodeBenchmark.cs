@@ -93,7 +93,10 @@ public static partial class KubeNodeBenchmark
         }
         finally
         {
-            await Shell.RunAsync(script, ["down", root], check: false);
+            if ((await Shell.RunAsync(script, ["down", root], check: false)).Exit == 0)
+            {
+                Directory.Delete(root, recursive: true);
+            }
         }
     }
 
