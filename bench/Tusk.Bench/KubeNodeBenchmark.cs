@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Npgsql;
 using Tusk.Kubernetes.Builders;
 using Tusk.Kubernetes.Client;
+using Tusk.Runtime.Local;
 
 namespace Tusk.Bench;
 
@@ -188,25 +188,18 @@ public static partial class KubeNodeBenchmark
         (await client.GetAsync(ApiResource.Secret, Namespace, name))!["data"]!.AsObject()
             .ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(Convert.FromBase64String(e.Value!.GetValue<string>())));
 
-    private static async Task<NpgsqlConnection> ConnectAsync(string host, Dictionary<string, string> user, string ca)
-    {
-        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder
+    private static Task<NpgsqlConnection> ConnectAsync(string host, Dictionary<string, string> user, string ca) =>
+        PostgresConnections.OpenVerifiedAsync(new NpgsqlConnectionStringBuilder
         {
             Host = host,
             Port = int.Parse(user["port"], CultureInfo.InvariantCulture),
             Username = user["user"],
             Password = user["password"],
             Database = user["dbname"],
-            SslMode = SslMode.VerifyCA,
             Timeout = 2,
             CommandTimeout = 5,
             Pooling = false,
-        }.ConnectionString);
-        using var root = X509Certificate2.CreateFromPem(ca);
-        builder.UseRootCertificate(root);
-        await using var source = builder.Build();
-        return await source.OpenConnectionAsync();
-    }
+        }, ca, CancellationToken.None);
 
     [GeneratedRegex(@"/\S+\.tar\b")]
     private static partial Regex Archive();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
@@ -30,27 +29,20 @@ public sealed class DatabaseRoles
     public async Task<string> ApplyAsync(BuildRequest r, string address, CancellationToken cancel)
     {
         var fingerprint = Fingerprint(r);
-        using var ca = X509Certificate2.CreateFromPem(r.Certificates.CustomCa ?? r.Certificates.RootCa.CertificatePem);
-        async Task<NpgsqlConnection> OpenAsync(string database, CancellationToken c)
+        var ca = r.Certificates.CustomCa ?? r.Certificates.RootCa.CertificatePem;
+        // The server certificate names the Services, not the pod's address: verify the CA, as Patroni's members do.
+        Task<NpgsqlConnection> OpenAsync(string database, CancellationToken c) => PostgresConnections.OpenVerifiedAsync(new NpgsqlConnectionStringBuilder
         {
-            var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder
-            {
-                Host = address,
-                Port = r.Plan.Port,
-                Username = ClusterPlan.Superuser,
-                Password = r.Internal.Superuser,
-                Database = database,
-                // The server certificate names the Services, not the pod's address: verify the CA, as Patroni's members do.
-                SslMode = SslMode.VerifyCA,
-                Timeout = 3,
-                CommandTimeout = 10,
-                Pooling = false,
-                ApplicationName = "tusk-operator",
-            }.ConnectionString);
-            builder.UseRootCertificate(ca);
-            await using var source = builder.Build();
-            return await source.OpenConnectionAsync(c);
-        }
+            Host = address,
+            Port = r.Plan.Port,
+            Username = ClusterPlan.Superuser,
+            Password = r.Internal.Superuser,
+            Database = database,
+            Timeout = 3,
+            CommandTimeout = 10,
+            Pooling = false,
+            ApplicationName = "tusk-operator",
+        }, ca, c);
 
         var done = new List<string>();
         await using (var primary = await OpenAsync("postgres", cancel))

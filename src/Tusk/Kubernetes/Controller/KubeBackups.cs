@@ -38,25 +38,27 @@ public sealed class KubeBackups(KubeClient client, TimeProvider clock)
     {
         var backups = r.Plan.Backups!;
         var now = clock.GetUtcNow();
-        var jobs = (await client.ListAsync(ApiResource.Job, r.Namespace, $"{Labels.Cluster}={r.Name},{Labels.Role}={BackupJobBuilder.Role}", cancel)).Items;
-        var records = new List<BackupJob>();
-        foreach (var job in jobs)
-        {
-            records.Add(await RecordAsync(r.Namespace, job, cancel));
-        }
+        var selector = $"{Labels.Cluster}={r.Name},{Labels.Role}={BackupJobBuilder.Role}";
+        var jobs = (await client.ListAsync(ApiResource.Job, r.Namespace, selector, cancel)).Items;
+        // The Jobs' pods carry their labels: one list for every failed Job's last words, and only when one failed.
+        var pods = jobs.Any(j => Condition(j, "Failed") is not null) ? (await client.ListAsync(ApiResource.Pod, r.Namespace, selector, cancel)).Items : [];
+        var records = jobs.Select(job => Record(job, pods, now)).ToList();
 
         var running = records.FirstOrDefault(j => j.Succeeded is null);
         var last = records.Where(j => j.FinishedAt is not null).MaxBy(j => j.FinishedAt);
         var status = new BackupsStatus
         {
-            Repos = [.. backups.Repos.Select(repo => RepoStatusOf(repo, previous?.Backups?.Repos.FirstOrDefault(p => p.Name == repo.Name), now))],
+            // Health and newest backups as last read (pgbackrest info, below); the next run as of now.
+            Repos = [.. backups.Repos.Select(repo =>
+                (previous?.Backups?.Repos.FirstOrDefault(p => p.Name == repo.Name) ?? new RepoStatus(repo.Name, false, "stanza not created yet (waiting for the primary)"))
+                with { NextScheduled = RepoStatuses.NextScheduled(repo, now) })],
             Running = running,
             LastJob = last,
         };
         var said = new List<string>();
-        var next = backups.Repos.SelectMany(repo => repo.Schedules).Select(s => BackupSchedule.Next(s.Cron, now)).OfType<DateTimeOffset>().DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
         // The next slot, looked at again at least hourly (a schedule days away is not one long timer).
-        var recheck = running is not null ? RunningRecheck : next == DateTimeOffset.MaxValue ? (TimeSpan?)null : TimeSpan.FromTicks(Math.Min((next - now).Ticks, TimeSpan.FromHours(1).Ticks)) + TimeSpan.FromSeconds(1);
+        var next = status.Repos.Select(repo => repo.NextScheduled?.At).Min();
+        var recheck = running is not null ? RunningRecheck : next is { } at ? TimeSpan.FromTicks(Math.Min((at - now).Ticks, TimeSpan.FromHours(1).Ticks)) + TimeSpan.FromSeconds(1) : (TimeSpan?)null;
         if (primary is null)
         {
             return (status, null, recheck);
@@ -105,7 +107,7 @@ public sealed class KubeBackups(KubeClient client, TimeProvider clock)
             var info = await PrimaryPgBackRest.RunAsync(client, r.Namespace, primary, ["--output=json", "info"], cancel);
             if (info.Succeeded)
             {
-                status.Repos = RepoStatuses(backups, info.Stdout, now);
+                status.Repos = RepoStatusesFromInfo(backups, info.Stdout, now);
                 _infoAfter[uid] = infoKey;
             }
         }
@@ -149,37 +151,39 @@ public sealed class KubeBackups(KubeClient client, TimeProvider clock)
     }
 
     /// <summary>One Job as a backup record; a failed one carries its pod's last log lines (the container's termination message).</summary>
-    private async Task<BackupJob> RecordAsync(string ns, JsonObject job, CancellationToken cancel)
+    private static BackupJob Record(JsonObject job, IReadOnlyList<JsonObject> pods, DateTimeOffset now)
     {
         var name = job["metadata"]!["name"]!.GetValue<string>();
         var (repo, type, reason) = (Label(job, BackupJobBuilder.RepoLabel) ?? "", Label(job, BackupJobBuilder.TypeLabel) ?? "", Label(job, BackupJobBuilder.ReasonLabel) ?? "");
         var jobStatus = job["status"];
-        var started = Time(jobStatus?["startTime"]) ?? Time(job["metadata"]?["creationTimestamp"]) ?? clock.GetUtcNow();
+        var started = Time(jobStatus?["startTime"]) ?? Time(job["metadata"]?["creationTimestamp"]) ?? now;
         if ((jobStatus?["succeeded"]?.GetValue<int>() ?? 0) > 0)
         {
-            return new BackupJob(name, repo, type, reason, started, Time(jobStatus?["completionTime"]) ?? clock.GetUtcNow(), true, $"{type} backup to {repo} finished");
+            return new BackupJob(name, repo, type, reason, started, Time(jobStatus?["completionTime"]) ?? now, true, $"{type} backup to {repo} finished");
         }
 
-        var failed = (jobStatus?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Failed" && c["status"]?.GetValue<string>() == "True");
-        if (failed is null)
+        if (Condition(job, "Failed") is not { } failed)
         {
             return new BackupJob(name, repo, type, reason, started);
         }
 
-        var pods = await client.ListAsync(ApiResource.Pod, ns, $"job-name={name}", cancel);
-        var words = pods.Items
+        var words = pods
+            .Where(p => Label(p, "job-name") == name)
             .SelectMany(p => p["status"]?["containerStatuses"] as JsonArray ?? [])
             .Select(c => c?["state"]?["terminated"]?["message"]?.GetValue<string>()?.Trim())
             .LastOrDefault(m => !string.IsNullOrEmpty(m));
         var message = $"{type} backup to {repo} failed: {words ?? failed["message"]?.GetValue<string>() ?? "the Job failed"} (kubectl logs job/{name})";
-        return new BackupJob(name, repo, type, reason, started, Time(failed["lastTransitionTime"]) ?? clock.GetUtcNow(), false, message);
+        return new BackupJob(name, repo, type, reason, started, Time(failed["lastTransitionTime"]) ?? now, false, message);
     }
+
+    /// <summary>The Job's condition of this type ("Complete", "Failed") when it is true.</summary>
+    private static JsonNode? Condition(JsonObject job, string type) =>
+        (job["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == type && c["status"]?.GetValue<string>() == "True");
 
     /// <summary>Keeps the newest finished Jobs of each repository, type and reason; deletes older ones with their pods.</summary>
     private async Task PruneAsync(string ns, IReadOnlyList<JsonObject> jobs, CancellationToken cancel)
     {
-        var finished = jobs.Where(j => (j["status"]?["conditions"] as JsonArray ?? [])
-            .Any(c => c?["type"]?.GetValue<string>() is "Complete" or "Failed" && c["status"]?.GetValue<string>() == "True"));
+        var finished = jobs.Where(j => Condition(j, "Complete") is not null || Condition(j, "Failed") is not null);
         var old = finished
             .GroupBy(j => (Label(j, BackupJobBuilder.RepoLabel), Label(j, BackupJobBuilder.TypeLabel), Label(j, BackupJobBuilder.ReasonLabel)))
             .SelectMany(g => g.OrderByDescending(j => j["metadata"]!["creationTimestamp"]!.GetValue<string>(), StringComparer.Ordinal).Skip(History));
@@ -190,23 +194,16 @@ public sealed class KubeBackups(KubeClient client, TimeProvider clock)
     }
 
     /// <summary>Each repository from `pgbackrest info`: its health and newest backup of each type (the local runtime's shape).</summary>
-    private static List<RepoStatus> RepoStatuses(BackupPlan backups, string json, DateTimeOffset now)
+    private static List<RepoStatus> RepoStatusesFromInfo(BackupPlan backups, string json, DateTimeOffset now)
     {
         var records = PgBackRestInfo.Backups(json);
         var health = PgBackRestInfo.Repos(json);
-        BackupRef? Newest(string repo, string type) => records.Where(b => b.Repo == repo && b.Type == type).MaxBy(b => b.StoppedAt) is { } b ? new BackupRef(b.Label, b.StoppedAt) : null;
         return [.. backups.Repos.Select(repo =>
         {
             var (ok, message) = health.TryGetValue(repo.Name, out var h) ? h : (false, "not in pgbackrest info");
-            return new RepoStatus(repo.Name, ok, message, Newest(repo.Name, "full"), Newest(repo.Name, "diff"), Newest(repo.Name, "incr"), NextScheduled(repo, now));
+            return RepoStatuses.Of(repo, ok, message, records, now);
         })];
     }
-
-    private static RepoStatus RepoStatusOf(RepoPlan repo, RepoStatus? previous, DateTimeOffset now) =>
-        (previous ?? new RepoStatus(repo.Name, false, "stanza not created yet (waiting for the primary)")) with { NextScheduled = NextScheduled(repo, now) };
-
-    private static ScheduledBackup? NextScheduled(RepoPlan repo, DateTimeOffset now) =>
-        repo.Schedules.Select(s => BackupSchedule.Next(s.Cron, now) is { } at ? new ScheduledBackup(s.Type, at) : null).OfType<ScheduledBackup>().MinBy(s => s.At);
 
     private static string? Label(JsonObject obj, string label) => obj["metadata"]?["labels"]?[label]?.GetValue<string>();
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Tusk.Kubernetes.Builders;
 using Tusk.Kubernetes.Client;
+using Tusk.Runtime.Local;
 using Xunit.Abstractions;
 
 namespace Tusk.Tests.Kubernetes.Node;
@@ -274,26 +274,18 @@ public sealed class ClusterOnNodeTests(OperatorOnNode installed, ITestOutputHelp
             .ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(Convert.FromBase64String(e.Value!.GetValue<string>())));
 
     /// <summary>As the user's Secret says (user, password, database), at an address the test can reach, over TLS verified against the cluster's CA.</summary>
-    private async Task<NpgsqlConnection> ConnectAsync(string ns, string host, Dictionary<string, string> user)
-    {
-        var ca = (await SecretAsync(ns, ObjectNames.ClusterCert("hippo")))["ca.crt"];
-        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder
+    private async Task<NpgsqlConnection> ConnectAsync(string ns, string host, Dictionary<string, string> user) =>
+        await PostgresConnections.OpenVerifiedAsync(new NpgsqlConnectionStringBuilder
         {
             Host = host,
             Port = int.Parse(user["port"], System.Globalization.CultureInfo.InvariantCulture),
             Username = user["user"],
             Password = user["password"],
             Database = user["dbname"],
-            SslMode = SslMode.VerifyCA,
             Timeout = 3,
             CommandTimeout = 10,
             Pooling = false,
-        }.ConnectionString);
-        using var root = X509Certificate2.CreateFromPem(ca);
-        builder.UseRootCertificate(root);
-        await using var source = builder.Build();
-        return await source.OpenConnectionAsync();
-    }
+        }, (await SecretAsync(ns, ObjectNames.ClusterCert("hippo")))["ca.crt"], CancellationToken.None);
 
     /// <summary>Inserts 1, 2, 3 ... through the primary Service, one commit each, and records each acknowledged id; reconnects after errors.</summary>
     private async Task WriteContinuouslyAsync(string ns, string primaryIp, Dictionary<string, string> user, List<long> acknowledged, CancellationToken stop)

@@ -256,18 +256,12 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
     {
         var now = clock.GetUtcNow();
         var records = _backupRecords ?? [];
-        BackupRef? Last(string repo, string type) => records.Where(b => b.Repo == repo && b.Type == type).OrderBy(b => b.StoppedAt).Select(b => new BackupRef(b.Label, b.StoppedAt)).LastOrDefault();
         return new BackupsStatus
         {
             Repos = [.. backups.Repos.Select(r =>
             {
                 var (ok, message) = _repoHealth?.TryGetValue(r.Name, out var h) == true ? h : (false, state.StanzaHash is null ? "stanza not created yet (waiting for the primary)" : "not read yet");
-                var next = r.Schedules
-                    .Select(s => BackupSchedule.Next(s.Cron, now) is { } at ? new ScheduledBackup(s.Type, at) : null)
-                    .OfType<ScheduledBackup>()
-                    .OrderBy(s => s.At)
-                    .FirstOrDefault();
-                return new RepoStatus(r.Name, ok, message, Last(r.Name, "full"), Last(r.Name, "diff"), Last(r.Name, "incr"), next);
+                return RepoStatuses.Of(r, ok, message, records, now);
             })],
             Running = Running,
             LastJob = state.LastBackupJob,
