@@ -28,6 +28,9 @@ public sealed record BuildRequest(
     /// <summary>PgBouncer's image (<see cref="SidecarImages.PgBouncer"/>); needed when pooling is on.</summary>
     public string? PgBouncerImage { get; init; }
 
+    /// <summary>Instance sets held above their spec's replicas until Patroni has moved the primary off the pods a scale-down removes (Controller.ScaleDownGuard).</summary>
+    public IReadOnlyDictionary<string, int> HeldReplicas { get; init; } = new Dictionary<string, int>();
+
     public string Name => Plan.Name;
     public string Namespace => Plan.Namespace;
 }

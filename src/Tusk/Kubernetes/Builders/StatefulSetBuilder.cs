@@ -61,7 +61,7 @@ public static class StatefulSetBuilder
         var statefulSet = Meta.Object("apps/v1", "StatefulSet", Meta.Owned(r, name, Labels.For(r.Name, set.Name)));
         statefulSet["spec"] = new JsonObject
         {
-            ["replicas"] = r.Plan.Shutdown ? 0 : set.Replicas,
+            ["replicas"] = r.Plan.Shutdown ? 0 : Math.Max(set.Replicas ?? 0, r.HeldReplicas.GetValueOrDefault(set.Name!)),
             ["serviceName"] = ObjectNames.Pods(r.Name),
             // Patroni members start independently; none waits for another to be ready.
             ["podManagementPolicy"] = "Parallel",

@@ -90,11 +90,15 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
 
         var (users, internalPasswords, certificates) = await SecretMaterial.LoadOrCreateAsync(client, plan, clock, cancel, customTls);
         _pdbApiVersion ??= await client.ServesAsync("policy/v1", cancel) ? "policy/v1" : "policy/v1beta1";
+        // Instances only: PgBouncer pods carry the cluster label too, but no instance set.
+        var pods = await client.ListAsync(ApiResource.Pod, ns, $"{Labels.Cluster}={name},{Labels.InstanceSet}", cancel);
+        var (primaryInTheWay, held) = ScaleDownGuard.Hold(cluster.Spec.Instances!, plan.Shutdown, pods.Items);
         var request = new BuildRequest(cluster, plan, resource["metadata"]!["uid"]!.GetValue<string>(), image, _pdbApiVersion, users, internalPasswords, certificates)
         {
             PgBackRestImage = images.PgBackRest,
             ExporterImage = images.Exporter,
             PgBouncerImage = images.PgBouncer,
+            HeldReplicas = held,
         };
 
         // Tusk owns these objects entirely: force takes back a field someone edited by hand.
@@ -105,8 +109,6 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             await Task.WhenAll(round.Select(obj => client.ApplyAsync(ApiResource.Of(obj), ns, obj, force: true, cancel)));
         }
 
-        // Instances only: PgBouncer pods carry the cluster label too, but no instance set.
-        var pods = await client.ListAsync(ApiResource.Pod, ns, $"{Labels.Cluster}={name},{Labels.InstanceSet}", cancel);
         var status = KubeStatusCalculator.Compute(plan, generation, pods.Items, previous, clock.GetUtcNow());
         if (await ApplyDatabaseRolesAsync(request, pods.Items, status, cancel) is { } rolesProblem)
         {
@@ -121,6 +123,13 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         }
 
         status.SwitchoverTrigger = await RequestSwitchoverAsync(resource, plan, status, previous, cancel);
+        if (primaryInTheWay is not null)
+        {
+            // Patroni picks the healthiest replica (with synchronousMode, the synchronous standby); the set shrinks once it has.
+            await client.ApplyAsync(ApiResource.ConfigMap, ns, SwitchoverRequest.FailoverKey(plan, ns, primaryInTheWay, target: null), force: true, cancel);
+            status.LastOutcome = $"{status.LastOutcome}; asked Patroni to move the primary off {primaryInTheWay} before the scale-down removes it";
+        }
+
         await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
         await WriteStatusAsync(resource, status, previous, cancel);
         TimeSpan? recheck = status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck;
