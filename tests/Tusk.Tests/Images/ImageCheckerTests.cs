@@ -180,6 +180,40 @@ public class ImageCheckerTests(RegistryServer registry)
         Assert.Equal(images.Select(i => i.r.ToString()), results.Select(r => r.Image));
     }
 
+    [Fact]
+    public async Task An_image_listed_by_tag_and_by_digest_has_its_config_fetched_once()
+    {
+        var tag = registry.Image("multi");
+        var digest = (await ToolRunner.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{tag}")).Trim();
+        var byDigest = $"{registry.Host}/{RegistryServer.Repository}@sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(digest)))}";
+        using var client = new RegistryClient(Options);
+        var images = new[] { tag, byDigest, tag }.Select(i => ImageReference.Parse(i)).Select(r => (r, (IReadOnlyList<ImageUse>)[Use(r.ToString())])).ToList();
+        var before = BlobRequests();
+
+        var results = await new ImageChecker(client, Platform.LinuxAmd64, parallelism: 3).CheckAsync(images, CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(ImageVerdict.Ok, r.Verdict));
+        Assert.Single(results.Select(r => r.Digest).Distinct());
+        Assert.Equal(1, await SettledBlobRequestsAsync() - before); // the amd64 config, once
+    }
+
+    private int BlobRequests() => registry.ReadLog().Split('\n').Count(l => l.Contains("\"GET /v2/" + RegistryServer.Repository + "/blobs/", StringComparison.Ordinal));
+
+    /// <summary>The registry's access log arrives through a pipe: read it once it stops growing.</summary>
+    private async Task<int> SettledBlobRequestsAsync()
+    {
+        var count = BlobRequests();
+        for (var quiet = 0; quiet < 5; quiet++)
+        {
+            await Task.Delay(100);
+            var now = BlobRequests();
+            quiet = now == count ? quiet : 0;
+            count = now;
+        }
+
+        return count;
+    }
+
     private async Task<ImageCheckResult> CheckLibrariesAsync(string tag, params string[] libraries)
     {
         using var client = new RegistryClient(Options);

@@ -21,6 +21,9 @@ public sealed class RegistryServer : IAsyncLifetime
     public string Root => _registry.Root;
     public string Host => _registry.Host;
     public string Storage => _registry.Storage;
+
+    /// <summary>What the registry logged so far, its access log included (one line per request).</summary>
+    public string ReadLog() => _registry.ReadLog();
     public string Image(string tag, string repository = Repository) => $"{Host}/{repository}:{tag}";
     public string Layout => Path.Combine(Root, "layout");
 

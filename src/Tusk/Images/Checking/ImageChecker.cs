@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Tusk.Images.Discovery;
 using Tusk.Images.Registry;
@@ -7,11 +8,15 @@ namespace Tusk.Images.Checking;
 /// <summary>
 /// Asks each image's registry whether the image exists, offers the target platform, and runs as a
 /// user the pods accept. Several images are checked at once (bounded), each one independently: one
-/// registry being down does not hide the verdicts of the others.
+/// registry being down does not hide the verdicts of the others. What is named by a digest
+/// (an index's platform manifest, a config) cannot change, so it is fetched once per repository:
+/// tags that point at the same image, or the same image listed twice, cost one manifest each.
 /// </summary>
 /// <param name="inspectLayers">Stream the layers of images whose pods preload libraries, to look for each .so (slow: whole layers travel).</param>
 public sealed class ImageChecker(RegistryClient client, Platform platform, int parallelism = 8, bool inspectLayers = false)
 {
+    private readonly ConcurrentDictionary<(string Registry, string Repository, string Digest), Lazy<Task<RegistryResponse>>> _byDigest = new();
+
     /// <summary>The results in the order of <paramref name="images"/>.</summary>
     public async Task<IReadOnlyList<ImageCheckResult>> CheckAsync(IReadOnlyList<(ImageReference Reference, IReadOnlyList<ImageUse> Uses)> images, CancellationToken cancel)
     {
@@ -36,6 +41,31 @@ public sealed class ImageChecker(RegistryClient client, Platform platform, int p
             results[i] = result with { UsedBy = uses.Where(u => u.Line > 0).Select(u => u.Where).ToList() };
         });
         return results;
+    }
+
+    /// <summary>
+    /// Content named by a digest, fetched by the first image that needs it and shared by the others.
+    /// A failed fetch is not kept: the next image asks again.
+    /// </summary>
+    private async Task<RegistryResponse> ByDigestAsync(string registry, string repository, string digest, Func<Task<RegistryResponse>> fetch)
+    {
+        var entry = KeyValuePair.Create((registry, repository, digest), new Lazy<Task<RegistryResponse>>(fetch));
+        var shared = _byDigest.GetOrAdd(entry.Key, entry.Value);
+        try
+        {
+            var response = await shared.Value;
+            if (!response.Ok)
+            {
+                _byDigest.TryRemove(KeyValuePair.Create(entry.Key, shared));
+            }
+
+            return response;
+        }
+        catch
+        {
+            _byDigest.TryRemove(KeyValuePair.Create(entry.Key, shared));
+            throw;
+        }
     }
 
     private static ImageCheckResult Result(ImageReference reference, ImageVerdict verdict, string message) =>
@@ -77,7 +107,7 @@ public sealed class ImageChecker(RegistryClient client, Platform platform, int p
                 return Result(reference, ImageVerdict.WrongPlatform, $"the image offers {string.Join(", ", platforms)} but not {platform}; nodes of that platform cannot run it (use a multi-arch tag, or pass --platform if the nodes are not {platform})") with { Digest = digest, Platforms = platforms };
             }
 
-            var child = await client.GetManifestAsync(registry, repository, chosen.Digest, cancel);
+            var child = await ByDigestAsync(registry, repository, chosen.Digest, () => client.GetManifestAsync(registry, repository, chosen.Digest, cancel));
             if (!child.Ok)
             {
                 return Result(reference, ImageVerdict.Failed, $"the index lists {chosen.Digest} for {platform} but the registry answered HTTP {child.Status} {child.ErrorCode} for it; the image is incomplete, push it again with all its platforms") with { Digest = digest, Platforms = platforms };
@@ -95,7 +125,8 @@ public sealed class ImageChecker(RegistryClient client, Platform platform, int p
             return Result(reference, ImageVerdict.Failed, $"the manifest of {reference} has no config; it is not a runnable image") with { Digest = digest, Platforms = platforms };
         }
 
-        var configBlob = await client.GetBlobAsync(registry, repository, manifest.Config.Digest, cancel);
+        var configDigest = manifest.Config.Digest;
+        var configBlob = await ByDigestAsync(registry, repository, configDigest, () => client.GetBlobAsync(registry, repository, configDigest, cancel));
         if (!configBlob.Ok)
         {
             return Result(reference, ImageVerdict.Failed, $"the image's config {manifest.Config.Digest} cannot be read (HTTP {configBlob.Status} {configBlob.ErrorCode}); the image is incomplete, push it again") with { Digest = digest, Platforms = platforms };
