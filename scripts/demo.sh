@@ -4,10 +4,9 @@
 # the primary endpoint. The cluster keeps running afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --local
 echo "==> building tusk"
-dotnet publish src/Tusk.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o artifacts/tusk -nologo -v quiet
-tusk=artifacts/tusk/tusk
+tusk=$(scripts/publish.sh)
 echo "==> applying examples/hippo.yaml (3 instances: PostgreSQL + Patroni each, etcd, HAProxy)"
 $tusk apply -f examples/hippo.yaml --wait --timeout 180s
 echo

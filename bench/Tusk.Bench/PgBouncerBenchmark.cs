@@ -152,7 +152,7 @@ public static partial class PgBouncerBenchmark
             pool_mode = transaction
             default_pool_size = 20
             max_client_conn = 100
-            server_login_retry = 1
+            server_login_retry = 0.1
             client_tls_sslmode = require
             client_tls_cert_file = {dir}/server.crt
             client_tls_key_file = {dir}/server.key

@@ -7,6 +7,7 @@ using Tusk.Bench;
 // `-- --only env [--write docs/benchmarks.md]`: only issue 7's inventory figures (about a minute).
 // `-- --only pgbouncer [--tusk PATH] [--runs 3] [--seconds 30] [--write docs/benchmarks.md]`: issue 6's pooler figures (about ten minutes).
 // `-- --only backup [--tusk PATH] [--runs 3] [--write docs/benchmarks.md]`: issue 4's backup and restore figures (about five minutes).
+// `-- --only switchover [--tusk PATH] [--runs N]`: only the switchover write gap of the local runtime (a minute or two).
 // `-- --only images [--tusk PATH] [--runs N] [--write docs/benchmarks.md]`: only issue 5's image figures (about a minute).
 // `-- --only kube-node [--tusk PATH] [--runs 3] [--write docs/benchmarks.md]`: issue 8's figures on a real single-node Kubernetes (about fifteen minutes).
 // `-- --only kube [--tusk PATH] [--runs 3] [--clusters 200] [--changes 50] [--write docs/benchmarks.md]`: issue 3's operator scale figures against a real kube-apiserver (about two minutes a run).
@@ -50,6 +51,18 @@ if (!File.Exists(tuskPath))
 }
 
 var scenarios = new Scenarios(tuskPath, runs);
+if (Arg("--only") == "switchover")
+{
+    // Only the switchover write gap (a minute or two), for work on switchovers.
+    await using var install = new TuskInstall(tuskPath);
+    await install.TuskAsync("agent", "start");
+    var port = TuskInstall.FreePortPair();
+    await install.ApplyAsync("bench", port, 3);
+    var (gap, baselineGap) = await scenarios.SwitchoverAsync(install, "bench", port);
+    Console.WriteLine($"switchover write gap: Tusk {gap.Format("s")}; HAProxy as in Patroni's docs {baselineGap.Format("s")}");
+    return 0;
+}
+
 var rows = new List<(string Figure, string Target, string Tusk, string Baseline)>();
 string S(Sample s) => s.Format("s");
 

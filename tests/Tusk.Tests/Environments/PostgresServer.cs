@@ -22,7 +22,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public string Root { get; } = Directory.CreateTempSubdirectory("tusk-env-pg-").FullName;
     public int Port { get; private set; }
-    private string Data => Path.Combine(Root, "data");
+    public string Data => Path.Combine(Root, "data");
     private string Log => Path.Combine(Root, "postgres.log");
 
     public async Task InitializeAsync()
@@ -77,6 +77,13 @@ public sealed class PostgresServer : IAsyncLifetime
         Timeout = 10,
         SslMode = SslMode.Disable,
     }.ConnectionString;
+
+    /// <summary>Stops the server now with pg_ctl's <paramref name="mode"/> (fast: clean shutdown; immediate: like a crash), without waiting.</summary>
+    public async Task StopAsync(string mode)
+    {
+        _started = false;
+        await AsPostgresAsync($"{Bin}/pg_ctl", "-D", Data, "-W", "-m", mode, "stop");
+    }
 
     public async Task DisposeAsync()
     {

@@ -232,8 +232,7 @@ public sealed partial class LocalCluster
         {
             if (Status?.Primary == name && State.Members.TryGetValue(name, out var ports))
             {
-                var (ok, message) = await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi)
-                    .SwitchoverAsync(ports.Rest, name, _members.FirstOrDefault()?.Name, cancel);
+                var (ok, message) = await WatchedSwitchoverAsync(name, ports.Rest, Path.Combine(Directory.Member(name), "data"), _members.FirstOrDefault()?.Name, cancel);
                 outcomes.Add(ok
                     ? $"switched over from {name} before removing it, because the spec has fewer replicas"
                     : $"waiting to remove {name}: it is the leader and the switchover away from it failed: {message}");
@@ -274,7 +273,7 @@ public sealed partial class LocalCluster
         {
             if (await DeleteLeaderKeyAsync(member.Name, cancel))
             {
-                await MarkPrimaryDownAsync(member.Name, cancel);
+                await SetPrimaryHealthAsync(member.Name, up: false, cancel);
                 outcomes.Add($"released the leader key of {member.Name} because its Patroni and PostgreSQL are both gone, so a replica takes over now instead of after the {Plan.Timings.Ttl}-second lease");
                 patroni.HoldUntil(now + TimeSpan.FromSeconds(2));
             }
@@ -565,10 +564,22 @@ public sealed partial class LocalCluster
             return (false, $"\"{candidate}\" is not a member; members are {string.Join(", ", _members.Select(m => m.Name))}");
         }
 
-        // The old primary stops taking writes as soon as Patroni demotes it; new connections
-        // should not be sent there meanwhile. Checks mark it up again if the switchover fails.
-        await MarkPrimaryDownAsync(leader!, cancel);
-        return await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).SwitchoverAsync(member.RestPort, leader!, candidate, cancel);
+        return await WatchedSwitchoverAsync(member.Name, member.RestPort, member.DataDirectory, candidate, cancel);
+    }
+
+    /// <summary>
+    /// Asks the leader's Patroni for a switchover while a <see cref="SwitchoverWatch"/> shortens it.
+    /// Patroni answers once the new leader holds the key, maybe just before it is promoted: the
+    /// watch gets a few seconds more to route the endpoint to it.
+    /// </summary>
+    private async Task<(bool Ok, string Message)> WatchedSwitchoverAsync(string leader, int restPort, string dataDirectory, string? candidate, CancellationToken cancel)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var others = _members.Where(m => m.Name != leader).Select(m => (m.Name, m.DataDirectory)).ToList();
+        var watch = new SwitchoverWatch((leader, dataDirectory), others, SetPrimaryHealthAsync, c => DeleteLeaderKeyAsync(leader, c)).RunAsync(watching.Token);
+        var result = await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).SwitchoverAsync(restPort, leader, candidate, cancel);
+        watching.CancelAfter(result.Ok ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+        return await watch is { } note && result.Ok ? (true, $"{result.Message}; {note}") : result;
     }
 
     public async Task<(bool Ok, string Message)> FailoverAsync(string candidate, CancellationToken cancel)
@@ -673,8 +684,9 @@ public sealed partial class LocalCluster
         }
     }
 
-    private Task<string> MarkPrimaryDownAsync(string member, CancellationToken cancel) =>
-        HaproxyAdmin.MarkDownAsync(Directory.HaproxySocket, HaproxyConfigBuilder.PrimaryBackend(Plan.Name), member, cancel);
+    /// <summary>Routes the primary endpoint to a member now (up) or away from it (down).</summary>
+    private Task<string> SetPrimaryHealthAsync(string member, bool up, CancellationToken cancel) =>
+        HaproxyAdmin.SetHealthAsync(Directory.HaproxySocket, HaproxyConfigBuilder.PrimaryBackend(Plan.Name), member, up, cancel);
 
     private async Task<string?> ReadLeaderKeyAsync(CancellationToken cancel)
     {
