@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Tusk;
 
@@ -11,6 +12,7 @@ public static class Json
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(GeneratedJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
