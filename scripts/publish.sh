@@ -5,7 +5,7 @@
 #   scripts/publish.sh --release [DIR]  self-contained, Tusk and .NET compiled together into one
 #                                       composite ReadyToRun image: 2–6 minutes and about 140 MB,
 #                                       needs no .NET on the machine, and short commands start
-#                                       faster because almost nothing is left to JIT
+#                                       faster because far less is left to JIT
 # DIR defaults to artifacts/tusk. The release build keeps its own obj/ and bin/ directories:
 # mixed with the other build's, a composite-compiled tusk.dll would be copied into a
 # framework-dependent publish, which then aborts at start.
