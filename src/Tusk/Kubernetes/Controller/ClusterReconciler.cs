@@ -17,6 +17,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
 {
     /// <summary>While a cluster is not ready, look again this often even without events.</summary>
     public static readonly TimeSpan NotReadyRecheck = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan SwitchoverRecheck = TimeSpan.FromSeconds(2);
 
     private readonly DatabaseRoles _roles = new();
     private readonly KubeBackups _backups = new(client, clock);
@@ -132,7 +133,9 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
 
         await RecordAsync(resource, previous, status, status.Phase == ClusterPhases.Degraded ? "Warning" : "Normal", cancel);
         await WriteStatusAsync(resource, status, previous, cancel);
-        TimeSpan? recheck = status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck;
+        // A switchover still waiting (for a primary, or its synchronous standby) is asked again soon.
+        var switchoverWaiting = SwitchoverRequest.Trigger(resource) is { } asked && asked != status.SwitchoverTrigger;
+        TimeSpan? recheck = switchoverWaiting ? SwitchoverRecheck : status.Phase == ClusterPhases.Ready ? null : NotReadyRecheck;
         if (backupRecheck is { } backup && (recheck is null || backup < recheck))
         {
             recheck = backup;
@@ -191,6 +194,12 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             // Nothing to hand over yet (the next cycle asks again), or nothing to do.
             status.LastOutcome = status.Primary is null ? $"a switchover is requested; waiting for a primary ({status.LastOutcome})" : $"{target} is already the primary; no switchover needed";
             return status.Primary is null ? previous?.SwitchoverTrigger : trigger;
+        }
+
+        if (plan.SynchronousMode && SwitchoverRequest.SynchronousStandbyProblem(await client.GetAsync(ApiResource.ConfigMap, plan.Namespace, SwitchoverRequest.SyncStateName(plan), cancel), status.Primary, target) is { } problem)
+        {
+            status.LastOutcome = $"a switchover is requested; {problem.Reason}";
+            return problem.Wait ? previous?.SwitchoverTrigger : trigger;
         }
 
         await client.ApplyAsync(ApiResource.ConfigMap, plan.Namespace, SwitchoverRequest.FailoverKey(plan, plan.Namespace, status.Primary, target), force: true, cancel);
