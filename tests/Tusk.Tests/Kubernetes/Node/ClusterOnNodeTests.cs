@@ -49,10 +49,14 @@ public sealed class ClusterOnNodeTests(OperatorOnNode installed, ITestOutputHelp
             // The user's Secret works through hippo-primary, and what it writes reaches every replica.
             var user = await SecretAsync(ns, ObjectNames.UserSecret("hippo", "hippo"));
             var primaryIp = await ClusterIpAsync(ns, ObjectNames.Primary("hippo"));
-            await using (var connection = await ConnectAsync(ns, primaryIp, user))
+            // kube-proxy programs the Service a moment after its endpoints change (one run found the
+            // endpoints on the leader and the ClusterIP not yet answering), so the first write may retry.
+            await EventuallyAsync(async () =>
             {
-                await ExecuteAsync(connection, "CREATE TABLE t (id bigint PRIMARY KEY); INSERT INTO t VALUES (0)");
-            }
+                await using var connection = await ConnectAsync(ns, primaryIp, user);
+                await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS t (id bigint PRIMARY KEY); INSERT INTO t VALUES (0) ON CONFLICT DO NOTHING");
+                return true;
+            }, TimeSpan.FromSeconds(30), "a first write through hippo-primary");
 
             foreach (var replica in pods.Where(p => Name(p) != leader))
             {
