@@ -10,8 +10,8 @@ namespace Tusk.Bench;
 
 /// <summary>
 /// Issue 5's figures, against two real docker-registry processes started here (and killed by PID):
-/// `tusk images check` of 50 images in one registry against the baseline of 50 sequential
-/// `skopeo inspect` calls, in the same run; and `tusk images mirror` of a two-platform image run
+/// `tusk images check` of 50 tags of one image, and of 50 different images, in one registry against
+/// the baseline of 50 sequential `skopeo inspect` calls over the same references, in the same run; and `tusk images mirror` of a two-platform image run
 /// twice, where the second run must copy 0 bytes (skopeo copy --all shown beside it).
 /// </summary>
 public static class ImagesBenchmark

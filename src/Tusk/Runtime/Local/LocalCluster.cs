@@ -232,7 +232,7 @@ public sealed partial class LocalCluster
         {
             if (Status?.Primary == name && State.Members.TryGetValue(name, out var ports))
             {
-                var (ok, message) = await WatchedSwitchoverAsync(name, ports.Rest, Path.Combine(Directory.Member(name), "data"), _members.FirstOrDefault()?.Name, cancel);
+                var (ok, message) = await WatchedSwitchoverAsync(name, ports.Rest, LocalMember.DataDirectoryIn(Directory.Member(name)), _members.FirstOrDefault()?.Name, cancel);
                 outcomes.Add(ok
                     ? $"switched over from {name} before removing it, because the spec has fewer replicas"
                     : $"waiting to remove {name}: it is the leader and the switchover away from it failed: {message}");

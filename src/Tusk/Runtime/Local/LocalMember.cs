@@ -6,7 +6,10 @@ namespace Tusk.Runtime.Local;
 public sealed record LocalMember(MemberPlan Plan, int PostgresPort, int RestPort, string Directory, int? ExporterPort = null)
 {
     public string Name => Plan.Name;
-    public string DataDirectory => Path.Combine(Directory, "data");
+    public string DataDirectory => DataDirectoryIn(Directory);
+
+    /// <summary>Where a member's data directory is, from its directory alone (also for a member the spec no longer has).</summary>
+    public static string DataDirectoryIn(string memberDirectory) => Path.Combine(memberDirectory, "data");
     public string SocketDirectory => Path.Combine(Directory, "run");
     public string TlsDirectory => Path.Combine(Directory, "tls");
     public string PatroniConfig => Path.Combine(Directory, "patroni.yml");
