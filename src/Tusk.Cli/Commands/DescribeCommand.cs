@@ -32,7 +32,7 @@ public static class DescribeCommand
             return exitCode;
         }
 
-        if (OutputFormat.TryWriteStructured(context.Out, format, cluster))
+        if (OutputFormat.TryWriteStructured(context.Out, format, cluster, Json.Types.PostgresCluster))
         {
             return ExitCodes.Ok;
         }
@@ -49,7 +49,7 @@ public static class DescribeCommand
             return exitCode;
         }
 
-        if (!OutputFormat.TryWriteStructured(context.Out, format, cluster))
+        if (!OutputFormat.TryWriteStructured(context.Out, format, cluster, Json.Types.PostgresCluster))
         {
             Write(context.Out, cluster, $"Secret {ns}/{ObjectNames.RootCa}");
         }

@@ -17,7 +17,7 @@ public static class EnvOutput
             return;
         }
 
-        if (one ? OutputFormat.TryWriteStructured(output, format, environments[0]) : OutputFormat.TryWriteStructured(output, format, environments))
+        if (one ? OutputFormat.TryWriteStructured(output, format, environments[0], Json.Types.KubeEnvironment) : OutputFormat.TryWriteStructured(output, format, environments, Json.Types.IReadOnlyListKubeEnvironment))
         {
             return;
         }

@@ -58,7 +58,7 @@ public static class GetCommand
             return ExitCodes.Failed;
         }
 
-        if (OutputFormat.TryWriteStructured(context.Out, format, backups))
+        if (OutputFormat.TryWriteStructured(context.Out, format, backups, Json.Types.IReadOnlyListBackupRecord))
         {
             return ExitCodes.Ok;
         }
@@ -106,7 +106,7 @@ public static class GetCommand
     /// <summary>The same table (or JSON/YAML) for clusters from the agent or from the API server.</summary>
     private static async Task<int> WriteAsync(CliContext context, IReadOnlyList<PostgresCluster> clusters, string format, string none)
     {
-        if (OutputFormat.TryWriteStructured(context.Out, format, clusters))
+        if (OutputFormat.TryWriteStructured(context.Out, format, clusters, Json.Types.IReadOnlyListPostgresCluster))
         {
             return ExitCodes.Ok;
         }

@@ -51,7 +51,7 @@ public static class ImagesCheckCommand
 
             using var client = new RegistryClient(options);
             var results = await new ImageChecker(client, target, r.GetValue(parallel), r.GetValue(libraries)).CheckAsync(images, cancel);
-            if (!OutputFormat.TryWriteStructured(context.Out, r.GetValue(output)!, results))
+            if (!OutputFormat.TryWriteStructured(context.Out, r.GetValue(output)!, results, Json.Types.IReadOnlyListImageCheckResult))
             {
                 Write(context.Out, results);
             }

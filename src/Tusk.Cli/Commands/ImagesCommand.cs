@@ -44,7 +44,7 @@ public static class ImagesCommand
 
             var format = r.GetValue(output)!;
             var summaries = ImageSummary.Of(inventory);
-            if (!OutputFormat.TryWriteStructured(context.Out, format, summaries))
+            if (!OutputFormat.TryWriteStructured(context.Out, format, summaries, Json.Types.IReadOnlyListImageSummary))
             {
                 if (summaries.Count == 0)
                 {

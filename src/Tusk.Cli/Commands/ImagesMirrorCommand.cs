@@ -86,7 +86,7 @@ public static class ImagesMirrorCommand
 
             List<ImageUse> uses = [.. images.SelectMany(i => i.Uses)];
             var report = new Report(results, failed, MirrorOutput.RelatedImages(results, uses), MirrorOutput.Kustomize(results, uses));
-            if (!OutputFormat.TryWriteStructured(context.Out, format, report))
+            if (!OutputFormat.TryWriteStructured(context.Out, format, report, CliJson.Default.Report))
             {
                 await context.Out.WriteLineAsync($"mirrored {results.Count} of {images.Count} images ({scope}): {results.Sum(m => m.BlobsCopied)} blobs copied ({Bytes(results.Sum(m => m.BytesCopied))}), {results.Sum(m => m.BlobsPresent)} already present");
                 if (results.Count > 0)

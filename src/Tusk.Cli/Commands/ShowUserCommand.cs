@@ -73,7 +73,7 @@ public static class ShowUserCommand
 
     private static async Task<int> WriteAsync(CliContext context, Dictionary<string, string> details, bool showPassword, string format)
     {
-        if (!OutputFormat.TryWriteStructured(context.Out, format, details))
+        if (!OutputFormat.TryWriteStructured(context.Out, format, details, Json.Types.DictionaryStringString))
         {
             Table.Write(context.Out, ["KEY", "VALUE"], details.Select(d => (IReadOnlyList<string>)[d.Key, d.Value]));
             if (!showPassword)

@@ -120,13 +120,13 @@ public sealed class KubeTarget(KubeClient client) : IDisposable
         var operations = new JsonArray();
         if (current?["metadata"]?["annotations"] is not JsonObject)
         {
-            operations.Add(new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations", ["value"] = new JsonObject() });
+            operations.Add((JsonNode)new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations", ["value"] = new JsonObject() });
         }
 
         foreach (var (key, value) in annotations)
         {
             // JSON Pointer escapes "/" in a key as "~1".
-            operations.Add(new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations/" + key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal), ["value"] = value });
+            operations.Add((JsonNode)new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations/" + key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal), ["value"] = value });
         }
 
         await client.JsonPatchAsync(ApiResource.PostgresCluster, ns, name, operations, cancel);
@@ -143,7 +143,7 @@ public sealed class KubeTarget(KubeClient client) : IDisposable
             .Where(d => d["kind"]?.GetValue<string>() == ApiResource.PostgresCluster.Kind)];
     }
 
-    private static PostgresCluster ToCluster(JsonObject found) => Json.Deserialize<PostgresCluster>(found.ToJsonString())!;
+    private static PostgresCluster ToCluster(JsonObject found) => Json.Deserialize(found.ToJsonString(), Json.Types.PostgresCluster)!;
 
     public void Dispose() => client.Dispose();
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using YamlDotNet.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Tusk.Cli.Output;
 
@@ -10,31 +9,22 @@ public static class OutputFormat
     public static readonly string[] Names = ["table", "json", "yaml"];
 
     /// <summary>Writes the value as JSON or YAML; false when the format is "table" (the caller prints its table).</summary>
-    public static bool TryWriteStructured<T>(TextWriter output, string format, T value)
+    public static bool TryWriteStructured<T>(TextWriter output, string format, T value, JsonTypeInfo<T> type)
     {
         switch (format)
         {
             case "json":
-                output.WriteLine(Json.Serialize(value));
+                output.WriteLine(JsonSerializer.Serialize(value, type));
                 return true;
             case "yaml":
-                var node = JsonSerializer.SerializeToNode(value, Json.Options);
-                output.Write(new SerializerBuilder().Build().Serialize(Plain(node)));
+                output.Write(YamlOutput.Write(JsonSerializer.SerializeToNode(value, type)));
                 return true;
             default:
                 return false;
         }
     }
 
-    /// <summary>JsonNode to plain dictionaries, lists and scalars, which YamlDotNet writes naturally.</summary>
-    private static object? Plain(JsonNode? node) => node switch
-    {
-        JsonObject o => o.ToDictionary(p => p.Key, p => Plain(p.Value)),
-        JsonArray a => a.Select(Plain).ToList(),
-        JsonValue v when v.TryGetValue<bool>(out var b) => b,
-        JsonValue v when v.TryGetValue<long>(out var l) => l,
-        JsonValue v when v.TryGetValue<double>(out var d) => d,
-        JsonValue v => v.ToString(),
-        _ => null,
-    };
+    /// <summary>The same, for a type registered in <see cref="GeneratedJson"/> (NotSupportedException otherwise).</summary>
+    public static bool TryWriteStructured<T>(TextWriter output, string format, T value) =>
+        TryWriteStructured(output, format, value, Json.TypeInfo<T>());
 }

@@ -7,7 +7,7 @@ namespace Tusk.Api;
 /// <summary>A group of identical PostgreSQL instances; with Patroni, one of all instances is the primary.</summary>
 public sealed class InstanceSet
 {
-    [MaxLength(63)]
+    [StringLength(63)]
     [RegularExpression(Validation.Dns1123.LabelPattern)]
     public string? Name { get; set; }
     [Range(1, 16)]

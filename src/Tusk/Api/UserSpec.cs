@@ -5,7 +5,7 @@ namespace Tusk.Api;
 public sealed class UserSpec
 {
     [Required]
-    [MaxLength(63)]
+    [StringLength(63)]
     [RegularExpression(Validation.Dns1123.LabelPattern)]
     public string? Name { get; set; }
     public List<string>? Databases { get; set; }

@@ -149,7 +149,7 @@ public static class EnvironmentSql
         """;
 
     public static string LabelsJson(IReadOnlyDictionary<string, string>? labels) =>
-        JsonSerializer.Serialize(labels ?? new Dictionary<string, string>());
+        JsonSerializer.Serialize(labels ?? new Dictionary<string, string>(), PlainJson.Default.IReadOnlyDictionaryStringString);
 
     /// <summary>Collects parameter values and hands out their placeholders.</summary>
     private sealed class Parameters

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
@@ -70,6 +71,7 @@ internal sealed class ManifestBinder(SourceMap map)
         return BindObject(node, target, path);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = Resources)]
     private object? BindObject(YamlNode node, Type type, string path)
     {
         if (node is not YamlMappingNode mapping)
@@ -117,6 +119,7 @@ internal sealed class ManifestBinder(SourceMap map)
         return instance;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = Resources)]
     private object? BindList(YamlNode node, Type listType, string path)
     {
         if (node is not YamlSequenceNode sequence)
@@ -257,9 +260,13 @@ internal sealed class ManifestBinder(SourceMap map)
         _ => null,
     };
 
+    /// <summary>Why the reflection here survives trimming.</summary>
+    private const string Resources = "The resource types (namespace Tusk.Api) keep their constructors and properties in trimmed and native AOT builds: src/Tusk/ILLink.Descriptors.xml roots them, and `tusk crd` in the AOT build is checked against the regular one.";
+
     private static readonly Dictionary<Type, Dictionary<string, PropertyInfo>> FieldCache = [];
 
     /// <summary>The manifest keys of a type, in declaration order (for the "allowed fields" hint).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = Resources)]
     internal static Dictionary<string, PropertyInfo> FieldsOf(Type type)
     {
         lock (FieldCache)

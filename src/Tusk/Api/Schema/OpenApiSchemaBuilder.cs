@@ -12,7 +12,7 @@ namespace Tusk.Api.Schema;
 /// by the same reflection the manifest reader binds with, so the CRD and the reader cannot
 /// disagree about field names. Bounds, enums, defaults and required fields come from standard
 /// attributes on the properties: <see cref="RangeAttribute"/>, <see cref="AllowedValuesAttribute"/>,
-/// <see cref="DefaultValueAttribute"/>, <see cref="RequiredAttribute"/>, <see cref="MaxLengthAttribute"/>,
+/// <see cref="DefaultValueAttribute"/>, <see cref="RequiredAttribute"/>, <see cref="StringLengthAttribute"/>,
 /// <see cref="MinLengthAttribute"/>, <see cref="RegularExpressionAttribute"/>; pass-through fields
 /// carry <see cref="OpenApiTypeAttribute"/>.
 /// </summary>
@@ -29,7 +29,7 @@ public static class OpenApiSchemaBuilder
             properties[name] = Property(property);
             if (property.GetCustomAttribute<RequiredAttribute>() is not null)
             {
-                required.Add(name);
+                required.Add((JsonNode)name);
             }
         }
 
@@ -49,12 +49,12 @@ public static class OpenApiSchemaBuilder
         var isArray = schema["type"]?.GetValue<string>() == "array";
         if (property.GetCustomAttribute<DefaultValueAttribute>() is { Value: { } value })
         {
-            schema["default"] = JsonValue.Create(value);
+            schema["default"] = Scalar(value);
         }
 
         if (property.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed)
         {
-            schema["enum"] = new JsonArray(allowed.Values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+            schema["enum"] = new JsonArray(allowed.Values.Select(Scalar).ToArray());
         }
 
         if (property.GetCustomAttribute<RangeAttribute>() is { } range)
@@ -72,9 +72,16 @@ public static class OpenApiSchemaBuilder
             schema[isArray ? "minItems" : "minLength"] = min.Length;
         }
 
-        if (property.GetCustomAttribute<MaxLengthAttribute>() is { } maxLength)
+        // StringLength rather than MaxLength: MaxLength's validation reflects over any type's Count,
+        // which trimming (native AOT) cannot see; the CRD only needs the number.
+        if (isString && property.GetCustomAttribute<StringLengthAttribute>() is { } length)
         {
-            schema[isArray ? "maxItems" : "maxLength"] = maxLength.Length;
+            if (length.MinimumLength > 0)
+            {
+                schema["minLength"] = length.MinimumLength;
+            }
+
+            schema["maxLength"] = length.MaximumLength;
         }
 
         if (isString && property.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern)
@@ -84,6 +91,17 @@ public static class OpenApiSchemaBuilder
 
         return schema;
     }
+
+    /// <summary>An attribute's constant (default or allowed value) as JSON: the kinds the resource types use.</summary>
+    private static JsonNode? Scalar(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        _ => throw new NotSupportedException($"no JSON for the attribute value {value} ({value.GetType()}); add a case to {nameof(OpenApiSchemaBuilder)}"),
+    };
 
     private static JsonObject Value(Type type, OpenApiTypeAttribute? shape)
     {

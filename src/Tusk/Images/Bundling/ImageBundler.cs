@@ -26,7 +26,7 @@ public sealed class ImageBundler(RegistryClient client)
             foreach (var image in images)
             {
                 var (mediaType, digest, size) = await AddImageAsync(image, scope, blobs, cancel);
-                entries.Add(new JsonObject
+                entries.Add((JsonNode)new JsonObject
                 {
                     ["mediaType"] = mediaType,
                     ["digest"] = digest,

@@ -39,7 +39,7 @@ public static class PatroniConfigMapBuilder
     {
         var tls = new JsonObject { ["sslmode"] = "verify-ca", ["sslrootcert"] = $"{TlsDirectory}/ca.crt" };
         JsonObject User(string name) => new JsonObject { ["username"] = name }.Merge(tls);
-        var dcs = JsonSerializer.SerializeToNode(PatroniConfigBuilder.DynamicConfiguration(plan))!.AsObject();
+        var dcs = JsonSerializer.SerializeToNode(PatroniConfigBuilder.DynamicConfiguration(plan), PlainJson.Default.DictionaryStringObject)!.AsObject();
         return new JsonObject
         {
             ["scope"] = ObjectNames.PatroniScope(plan.Name),

@@ -28,7 +28,7 @@ public static class ServiceBuilder
         var spec = new JsonObject { ["selector"] = selector, ["ports"] = ports };
         if (headless)
         {
-            ports.Add(Port(PatroniPortName, PatroniPort));
+            ports.Add((JsonNode)Port(PatroniPortName, PatroniPort));
             spec["clusterIP"] = "None";
             // Replicas must find a starting member before it is ready.
             spec["publishNotReadyAddresses"] = true;

@@ -82,12 +82,12 @@ public static class StatefulSetBuilder
         var containers = new JsonArray(Database(r, set));
         if (r.Plan.Backups is { } backups)
         {
-            containers.Add(PgBackRestBuilder.Sidecar(r, backups));
+            containers.Add((JsonNode)PgBackRestBuilder.Sidecar(r, backups));
         }
 
         if (r.Plan.Exporter)
         {
-            containers.Add(ExporterBuilder.Sidecar(r));
+            containers.Add((JsonNode)ExporterBuilder.Sidecar(r));
         }
 
         return containers;
@@ -135,7 +135,7 @@ public static class StatefulSetBuilder
             var mounts = container["volumeMounts"]!.AsArray();
             foreach (var mount in PgBackRestBuilder.Mounts(backups))
             {
-                mounts.Add(mount);
+                mounts.Add((JsonNode)mount);
             }
         }
 
@@ -159,13 +159,13 @@ public static class StatefulSetBuilder
         {
             foreach (var volume in PgBackRestBuilder.Volumes(r, backups))
             {
-                volumes.Add(volume);
+                volumes.Add((JsonNode)volume);
             }
         }
 
         if (r.Plan.Exporter)
         {
-            volumes.Add(ExporterBuilder.PasswordFile(r));
+            volumes.Add((JsonNode)ExporterBuilder.PasswordFile(r));
         }
 
         return volumes;

@@ -25,8 +25,8 @@ public static class ClusterFinalizer
     /// <summary>Adds the finalizer, keeping any others (a JSON Patch, so no other writer's apply takes it away).</summary>
     public static Task AddAsync(KubeClient client, JsonObject resource, CancellationToken cancel) =>
         client.JsonPatchAsync(ApiResource.PostgresCluster, Namespace(resource), NameOf(resource), resource["metadata"]?["finalizers"] is JsonArray
-            ? [new JsonObject { ["op"] = "add", ["path"] = "/metadata/finalizers/-", ["value"] = Name }]
-            : [new JsonObject { ["op"] = "add", ["path"] = "/metadata/finalizers", ["value"] = new JsonArray(Name) }],
+            ? [(JsonNode)new JsonObject { ["op"] = "add", ["path"] = "/metadata/finalizers/-", ["value"] = Name }]
+            : [(JsonNode)new JsonObject { ["op"] = "add", ["path"] = "/metadata/finalizers", ["value"] = new JsonArray(Name) }],
             cancel);
 
     /// <summary>Applies the cleanup rules, then removes the finalizer so Kubernetes can delete the resource.</summary>
@@ -40,8 +40,8 @@ public static class ClusterFinalizer
         var index = ((JsonArray)resource["metadata"]!["finalizers"]!).Select(f => f?.GetValue<string>()).ToList().IndexOf(Name);
         await client.JsonPatchAsync(ApiResource.PostgresCluster, ns, name,
             [
-                new JsonObject { ["op"] = "test", ["path"] = $"/metadata/finalizers/{index}", ["value"] = Name },
-                new JsonObject { ["op"] = "remove", ["path"] = $"/metadata/finalizers/{index}" },
+                (JsonNode)new JsonObject { ["op"] = "test", ["path"] = $"/metadata/finalizers/{index}", ["value"] = Name },
+                (JsonNode)new JsonObject { ["op"] = "remove", ["path"] = $"/metadata/finalizers/{index}" },
             ],
             cancel);
         return new ReconcileResult(policy == VolumeClaimRetentionPolicy.Delete

@@ -44,7 +44,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
         }
 
         var generation = resource["metadata"]?["generation"]?.GetValue<long>() ?? 0;
-        var previous = resource["status"] is JsonObject s ? s.Deserialize<ClusterStatus>(Json.Options) : null;
+        var previous = resource["status"] is JsonObject s ? s.Deserialize(Json.Types.ClusterStatus) : null;
 
         var checkedCluster = Check(resource, ns, name);
         if (!checkedCluster.IsValid)
@@ -282,7 +282,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             return;
         }
 
-        var next = JsonSerializer.SerializeToNode(status, Json.Options)!.AsObject();
+        var next = JsonSerializer.SerializeToNode(status, Json.Types.ClusterStatus)!.AsObject();
         var patch = new JsonObject { ["status"] = JsonMergePatch.Between(resource["status"] as JsonObject, next) };
         await client.MergePatchStatusAsync(ApiResource.PostgresCluster, resource["metadata"]!["namespace"]!.GetValue<string>(), resource["metadata"]!["name"]!.GetValue<string>(), patch, cancel);
     }
@@ -301,7 +301,7 @@ public sealed class ClusterReconciler(KubeClient client, OperatorOptions options
             Backups = s.Backups,
             LastError = s.LastError,
             LastOutcome = s.LastOutcome,
-        }, Json.Options);
+        }, Json.Types.ClusterStatus);
         return Text(a) == Text(b);
     }
 }

@@ -47,8 +47,8 @@ public sealed partial class LocalCluster
         _certificateStore = new CertificateStore(home, account, clock, certificatePolicy);
         _pooler = new LocalPooler(Directory, _certificateStore, account, launcher, clock);
         _exporters = new LocalExporters(account, launcher, clock);
-        State = File.Exists(Directory.State) ? Json.Deserialize<ClusterState>(File.ReadAllText(Directory.State)) ?? new() : new() { Generation = 1 };
-        Status = File.Exists(Directory.Status) ? Json.Deserialize<ClusterStatus>(File.ReadAllText(Directory.Status)) : null;
+        State = File.Exists(Directory.State) ? Json.Deserialize(File.ReadAllText(Directory.State), Json.Types.ClusterState) ?? new() : new() { Generation = 1 };
+        Status = File.Exists(Directory.Status) ? Json.Deserialize(File.ReadAllText(Directory.Status), Json.Types.ClusterStatus) : null;
         Cluster = cluster;
         Plan = ClusterPlanner.Plan(cluster);
         _backups = new LocalBackups(Directory, State, account, new CommandRunner(account), clock);
@@ -174,7 +174,7 @@ public sealed partial class LocalCluster
 
             var config = PatroniConfigBuilder.Build(Plan, member, _secrets, _etcd.ClientPort, _account.UserName, CaFile(member), State.Restore?.Target);
             // JSON is YAML too, and quotes every string: Patroni's YAML 1.1 reader would turn a bare `off` into false.
-            if (_account.WriteIfChanged(member.PatroniConfig, System.Text.Json.JsonSerializer.Serialize(config, Json.Options), Modes.PrivateFile))
+            if (_account.WriteIfChanged(member.PatroniConfig, Json.Serialize(config, Json.Types.DictionaryStringObject), Modes.PrivateFile))
             {
                 changed.Add(member.Name);
             }
@@ -460,7 +460,7 @@ public sealed partial class LocalCluster
 
     private async Task<bool> EnsureUsersAsync(NpgsqlConnection connection, List<string> outcomes, CancellationToken cancel)
     {
-        var hash = Hash(Json.Serialize(Plan.Users) + Json.Serialize(_secrets!.Users.OrderBy(u => u.Key)));
+        var hash = Hash(Json.Serialize(Plan.Users, Json.Types.IReadOnlyListUserPlan) + Json.Serialize(_secrets!.Users.OrderBy(u => u.Key).ToList(), Json.Types.ListKeyValuePairStringString));
         if (State.AppliedUsersHash == hash)
         {
             return true;
@@ -476,7 +476,7 @@ public sealed partial class LocalCluster
     private async Task ApplyDynamicConfigurationAsync(PatroniClient client, LocalMember? leader, List<string> outcomes, CancellationToken cancel)
     {
         var desired = PatroniConfigBuilder.DynamicConfiguration(Plan);
-        var json = Json.Serialize(desired);
+        var json = Json.Serialize(desired, Json.Types.DictionaryStringObject);
         var hash = Hash(json);
         if (State.AppliedDynamicConfigHash is null)
         {
@@ -720,10 +720,10 @@ public sealed partial class LocalCluster
         State.CreatedAt ??= _clock.GetUtcNow();
         status.CreatedAt = State.CreatedAt;
         Status = status;
-        SecretFile.WriteAllTextAtomic(Directory.Status, Json.Serialize(status), Modes.PublicFile);
+        SecretFile.WriteAllTextAtomic(Directory.Status, Json.Serialize(status, Json.Types.ClusterStatus), Modes.PublicFile);
     }
 
-    private void SaveState() => SecretFile.WriteAllTextAtomic(Directory.State, Json.Serialize(State), Modes.PrivateFile);
+    private void SaveState() => SecretFile.WriteAllTextAtomic(Directory.State, Json.Serialize(State, Json.Types.ClusterState), Modes.PrivateFile);
 
     private static string Tail(string path, int bytes = 16384)
     {

@@ -97,27 +97,29 @@ public sealed class AgentClient : IDisposable
         return false;
     }
 
-    /// <summary>How to run this same program again: the apphost directly, or `dotnet tusk.dll`.</summary>
+    /// <summary>How to run this same program again: the executable itself (apphost or native AOT), or `dotnet tusk.dll`.</summary>
     private static (string Program, string[] Prefix) SelfCommand()
     {
         var process = Environment.ProcessPath!;
-        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
-        return Path.GetFileNameWithoutExtension(process) == "dotnet" && entry is not null ? (process, [entry]) : (process, []);
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" && entry is not null
+            ? (process, [Path.Combine(AppContext.BaseDirectory, entry + ".dll")])
+            : (process, []);
     }
 
     public async Task<IReadOnlyList<PostgresCluster>> ListAsync(CancellationToken cancel) =>
-        await _http.GetFromJsonAsync<List<PostgresCluster>>("/v1/clusters", Json.Options, cancel) ?? [];
+        await _http.GetFromJsonAsync("/v1/clusters", Json.Types.ListPostgresCluster, cancel) ?? [];
 
     public async Task<PostgresCluster?> GetAsync(string ns, string name, CancellationToken cancel)
     {
         using var response = await _http.GetAsync($"/v1/clusters/{ns}/{name}", cancel);
-        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<PostgresCluster>(Json.Options, cancel);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync(Json.Types.PostgresCluster, cancel);
     }
 
     public async Task<ApplyResponse> ApplyAsync(ApplyRequest request, CancellationToken cancel)
     {
-        using var response = await _http.PostAsJsonAsync("/v1/apply", request, Json.Options, cancel);
-        return (await response.Content.ReadFromJsonAsync<ApplyResponse>(Json.Options, cancel))!;
+        using var response = await _http.PostAsJsonAsync("/v1/apply", request, Json.Types.ApplyRequest, cancel);
+        return (await response.Content.ReadFromJsonAsync(Json.Types.ApplyResponse, cancel))!;
     }
 
     /// <summary>The agent's Prometheus metrics, as served on /metrics.</summary>
@@ -136,10 +138,10 @@ public sealed class AgentClient : IDisposable
         SendAsync(HttpMethod.Post, $"/v1/shutdown?stopClusters={(stopClusters ? "true" : "false")}", cancel);
 
     public Task<ActionResponse> BackupAsync(string ns, string name, BackupRequest backup, CancellationToken cancel) =>
-        SendAsync(HttpMethod.Post, $"/v1/clusters/{ns}/{name}/backups", cancel, backup);
+        SendAsync(HttpMethod.Post, $"/v1/clusters/{ns}/{name}/backups", cancel, JsonContent.Create(backup, Json.Types.BackupRequest));
 
     public Task<ActionResponse> RestoreAsync(string ns, string name, RestoreRequest restore, CancellationToken cancel) =>
-        SendAsync(HttpMethod.Post, $"/v1/clusters/{ns}/{name}/restore", cancel, restore);
+        SendAsync(HttpMethod.Post, $"/v1/clusters/{ns}/{name}/restore", cancel, JsonContent.Create(restore, Json.Types.RestoreRequest));
 
     /// <summary>Every backup of a cluster, or the agent's reason why not.</summary>
     public async Task<(List<BackupRecord>? Backups, string Message)> ListBackupsAsync(string ns, string name, CancellationToken cancel)
@@ -147,23 +149,18 @@ public sealed class AgentClient : IDisposable
         using var response = await _http.GetAsync($"/v1/clusters/{ns}/{name}/backups", cancel);
         if (response.IsSuccessStatusCode)
         {
-            return (await response.Content.ReadFromJsonAsync<List<BackupRecord>>(Json.Options, cancel), "");
+            return (await response.Content.ReadFromJsonAsync(Json.Types.ListBackupRecord, cancel), "");
         }
 
-        var error = await response.Content.ReadFromJsonAsync<ActionResponse>(Json.Options, cancel);
+        var error = await response.Content.ReadFromJsonAsync(Json.Types.ActionResponse, cancel);
         return (null, error?.Message ?? $"the agent answered {(int)response.StatusCode}");
     }
 
-    private async Task<ActionResponse> SendAsync(HttpMethod method, string path, CancellationToken cancel, object? body = null)
+    private async Task<ActionResponse> SendAsync(HttpMethod method, string path, CancellationToken cancel, HttpContent? body = null)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json.Options);
-        }
-
+        using var request = new HttpRequestMessage(method, path) { Content = body };
         using var response = await _http.SendAsync(request, cancel);
-        return await response.Content.ReadFromJsonAsync<ActionResponse>(Json.Options, cancel)
+        return await response.Content.ReadFromJsonAsync(Json.Types.ActionResponse, cancel)
             ?? new ActionResponse(false, $"the agent answered {(int)response.StatusCode} with no message");
     }
 

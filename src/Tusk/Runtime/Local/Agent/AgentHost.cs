@@ -39,6 +39,8 @@ public static class AgentHost
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
             o.SerializerOptions.DefaultIgnoreCondition = Json.Options.DefaultIgnoreCondition;
+            // Generated code only, no reflection fallback: the same in tests as in the native AOT binary.
+            o.SerializerOptions.TypeInfoResolver = AgentJson.Default;
         });
         await using var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("tusk.agent");
@@ -54,7 +56,7 @@ public static class AgentHost
         });
         await using var agent = new LocalAgent(home, TimeProvider.System, log);
 
-        app.MapGet("/v1/health", () => new { pid = Environment.ProcessId, home = home.Root });
+        app.MapGet("/v1/health", () => new AgentHealth(Environment.ProcessId, home.Root));
         app.MapGet("/metrics", () => Results.Text(agent.Metrics(), "text/plain; version=0.0.4"));
         app.MapGet("/v1/clusters", () => agent.List());
         app.MapGet("/v1/clusters/{ns}/{name}", (string ns, string name) =>

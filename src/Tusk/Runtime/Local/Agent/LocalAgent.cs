@@ -48,7 +48,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         File.SetUnixFileMode(_home.Root, Modes.SharedDirectory);
         foreach (var manifest in Directory.EnumerateFiles(_home.ClustersDirectory, "manifest.json", SearchOption.AllDirectories))
         {
-            var cluster = Json.Deserialize<PostgresCluster>(await File.ReadAllTextAsync(manifest, cancel));
+            var cluster = Json.Deserialize(await File.ReadAllTextAsync(manifest, cancel), Json.Types.PostgresCluster);
             if (cluster is not null)
             {
                 _clusters[cluster.Key] = NewCluster(cluster);
@@ -170,11 +170,11 @@ public sealed partial class LocalAgent : IAsyncDisposable
 
     private async Task<string> StoreAsync(PostgresCluster cluster, CancellationToken cancel)
     {
-        var json = Json.Serialize(cluster);
+        var json = Json.Serialize(cluster, Json.Types.PostgresCluster);
         var directory = new ClusterDirectory(_home.ClusterDirectory(cluster.Metadata.Namespace!, cluster.Metadata.Name!));
         if (_clusters.TryGetValue(cluster.Key, out var existing))
         {
-            if (Json.Serialize(existing.Cluster) == json)
+            if (Json.Serialize(existing.Cluster, Json.Types.PostgresCluster) == json)
             {
                 return "unchanged";
             }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -17,9 +16,9 @@ public sealed class EtcdClient(HttpClient http, int port)
     public async Task<string?> GetAsync(string key, CancellationToken cancel)
     {
         using var timeout = Limited(cancel);
-        using var response = await http.PostAsJsonAsync(Url("kv/range"), new JsonObject { ["key"] = B64(key) }, timeout.Token);
+        using var response = await JsonBodies.PostAsync(http, Url("kv/range"), new JsonObject { ["key"] = B64(key) }, timeout.Token);
         response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(timeout.Token);
+        var body = await JsonBodies.ReadAsync(response.Content, timeout.Token);
         var value = body?["kvs"]?[0]?["value"]?.GetValue<string>();
         return value is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(value));
     }
@@ -27,7 +26,7 @@ public sealed class EtcdClient(HttpClient http, int port)
     public async Task PutAsync(string key, string value, CancellationToken cancel)
     {
         using var timeout = Limited(cancel);
-        using var response = await http.PostAsJsonAsync(Url("kv/put"), new JsonObject { ["key"] = B64(key), ["value"] = B64(value) }, timeout.Token);
+        using var response = await JsonBodies.PostAsync(http, Url("kv/put"), new JsonObject { ["key"] = B64(key), ["value"] = B64(value) }, timeout.Token);
         response.EnsureSuccessStatusCode();
     }
 
@@ -40,9 +39,9 @@ public sealed class EtcdClient(HttpClient http, int port)
             ["compare"] = new JsonArray(new JsonObject { ["key"] = B64(key), ["target"] = "VALUE", ["result"] = "EQUAL", ["value"] = B64(expected) }),
             ["success"] = new JsonArray(new JsonObject { ["request_delete_range"] = new JsonObject { ["key"] = B64(key) } }),
         };
-        using var response = await http.PostAsJsonAsync(Url("kv/txn"), txn, timeout.Token);
+        using var response = await JsonBodies.PostAsync(http, Url("kv/txn"), txn, timeout.Token);
         response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(timeout.Token);
+        var body = await JsonBodies.ReadAsync(response.Content, timeout.Token);
         return body?["succeeded"]?.GetValue<bool>() == true;
     }
 
@@ -51,7 +50,7 @@ public sealed class EtcdClient(HttpClient http, int port)
         using var timeout = Limited(cancel);
         var end = Encoding.UTF8.GetBytes(prefix);
         end[^1]++;
-        using var response = await http.PostAsJsonAsync(Url("kv/deleterange"), new JsonObject { ["key"] = B64(prefix), ["range_end"] = Convert.ToBase64String(end) }, timeout.Token);
+        using var response = await JsonBodies.PostAsync(http, Url("kv/deleterange"), new JsonObject { ["key"] = B64(prefix), ["range_end"] = Convert.ToBase64String(end) }, timeout.Token);
         response.EnsureSuccessStatusCode();
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,8 +23,8 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(Quick);
-            var body = await http.GetFromJsonAsync<JsonObject>($"http://127.0.0.1:{port}/cluster", timeout.Token);
-            return body?["members"]?.Deserialize<List<PatroniMember>>(Json.Options) ?? [];
+            var body = await JsonBodies.GetAsync(http, $"http://127.0.0.1:{port}/cluster", timeout.Token);
+            return body?["members"]?.Deserialize(Json.Types.ListPatroniMember) ?? [];
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
