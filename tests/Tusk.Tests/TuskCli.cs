@@ -2,10 +2,15 @@ using System.Diagnostics;
 
 namespace Tusk.Tests;
 
-/// <summary>Runs the real `tusk` executable built beside the tests, with its own TUSK_HOME, and collects what it printed.</summary>
+/// <summary>
+/// Runs the real `tusk` executable built beside the tests, with its own TUSK_HOME, and collects
+/// what it printed. TUSK_TEST_EXECUTABLE runs another build instead, e.g. the native AOT one
+/// (scripts/publish.sh --aot): the end-to-end tests then check that binary.
+/// </summary>
 public static class TuskCli
 {
-    public static string Executable => Path.Combine(AppContext.BaseDirectory, "tusk");
+    public static string Executable =>
+        Environment.GetEnvironmentVariable("TUSK_TEST_EXECUTABLE") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "tusk");
 
     /// <param name="environment">Variables to set; a null value removes one inherited from the test run.</param>
     public static async Task<CliResult> RunAsync(string home, IReadOnlyDictionary<string, string?>? environment, TimeSpan timeout, params string[] args)

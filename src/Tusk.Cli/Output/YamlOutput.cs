@@ -49,12 +49,14 @@ public static class YamlOutput
 
                 emitter.Emit(new SequenceEnd());
                 break;
-            // The same order of tests as the dictionaries the serializer was given: bool, long, double, text.
+            // The same order of tests as the dictionaries the serializer was given: bool, long, double, text;
+            // and the same formatter calls (a long goes to FormatNumber(object), as the serializer boxes it,
+            // not to the double overload C# would pick).
             case JsonValue v when v.TryGetValue<bool>(out var b):
                 Scalar(emitter, JsonSchema.Tags.Bool, YamlFormatter.Default.FormatBoolean(b), ScalarStyle.Plain);
                 break;
             case JsonValue v when v.TryGetValue<long>(out var l):
-                Scalar(emitter, JsonSchema.Tags.Int, YamlFormatter.Default.FormatNumber(l), ScalarStyle.Plain);
+                Scalar(emitter, JsonSchema.Tags.Int, YamlFormatter.Default.FormatNumber((object)l), ScalarStyle.Plain);
                 break;
             case JsonValue v when v.TryGetValue<double>(out var d):
                 Scalar(emitter, JsonSchema.Tags.Float, YamlFormatter.Default.FormatNumber(d), ScalarStyle.Plain);

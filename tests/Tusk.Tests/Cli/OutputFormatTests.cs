@@ -1,8 +1,10 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Tusk.Api;
 using Tusk.Cli.Output;
 using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
 using static Tusk.Tests.Cli.CliClusters;
 
 namespace Tusk.Tests.Cli;
@@ -125,5 +127,67 @@ public class OutputFormatTests
         var stream = new YamlStream();
         stream.Load(new StringReader(Write("yaml", clusters)));
         Assert.Equal(2, ((YamlSequenceNode)stream.Documents[0].RootNode).Children.Count);
+    }
+
+    /// <summary>What `-o yaml` printed before native AOT: YamlDotNet's reflection-based serializer over plain dictionaries, lists and scalars.</summary>
+    private static string SerializerYaml(JsonNode? node)
+    {
+        static object? Plain(JsonNode? node) => node switch
+        {
+            JsonObject o => o.ToDictionary(p => p.Key, p => Plain(p.Value)),
+            JsonArray a => a.Select(Plain).ToList(),
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            JsonValue v when v.TryGetValue<long>(out var l) => l,
+            JsonValue v when v.TryGetValue<double>(out var d) => d,
+            JsonValue v => v.ToString(),
+            _ => null,
+        };
+
+        return new SerializerBuilder().Build().Serialize(Plain(node));
+    }
+
+    [Fact]
+    public void YAML_is_byte_for_byte_what_YamlDotNets_serializer_wrote_for_a_described_cluster()
+    {
+        var node = JsonSerializer.SerializeToNode(Observed(), Tusk.Json.Types.PostgresCluster);
+
+        Assert.Equal(SerializerYaml(node), Write("yaml", Observed()));
+    }
+
+    [Fact]
+    public void YAML_is_byte_for_byte_what_YamlDotNets_serializer_wrote_for_awkward_values()
+    {
+        var node = new JsonObject
+        {
+            ["empty"] = "",
+            ["space"] = " leading and trailing ",
+            ["looksLikeNumber"] = "5432",
+            ["looksLikeBool"] = "true",
+            ["off"] = "off",
+            ["null"] = null,
+            ["tilde"] = "~",
+            ["quote"] = "it's \"quoted\"",
+            ["colon"] = "host: port",
+            ["hash"] = "a # not a comment",
+            ["dash"] = "- item",
+            ["multiline"] = "line one\nline two\n",
+            ["tab"] = "a\tb",
+            ["unicode"] = "größe ✓ 象",
+            ["control"] = "bell\u0007",
+            ["long"] = new string('x', 200) + " " + new string('y', 200),
+            ["integer"] = 9_007_199_254_740_993,
+            ["negative"] = -3,
+            ["double"] = 0.1,
+            ["big"] = 1e300,
+            ["bool"] = false,
+            ["emptyObject"] = new JsonObject(),
+            ["emptyList"] = new JsonArray(),
+            ["nested"] = new JsonArray(new JsonObject { ["a"] = new JsonArray(1, "two", null, true) }, new JsonArray("x", new JsonArray())),
+            ["key with spaces: and colon"] = "value",
+        };
+
+        Assert.Equal(SerializerYaml(node), Tusk.Cli.Output.YamlOutput.Write(node));
+        Assert.Equal(SerializerYaml(new JsonArray("a", 1)), Tusk.Cli.Output.YamlOutput.Write(new JsonArray("a", 1)));
+        Assert.Equal(SerializerYaml(null), Tusk.Cli.Output.YamlOutput.Write(null));
     }
 }
