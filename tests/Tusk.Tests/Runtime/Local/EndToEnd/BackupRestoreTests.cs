@@ -130,7 +130,18 @@ public sealed class BackupRestoreTests
             await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_backup (x int)");
         }
 
+        // A target the archive cannot reach: the restore fails with the reason and keeps the data
+        // set aside; a retry with another target succeeds.
+        var future = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
+        var unreachable = await sandbox.RunAsync("restore", "kept", "--to-time", future, "--yes", "--wait", "--timeout", "120s");
+        Assert.NotEqual(0, unreachable.ExitCode);
+        var failed = (await sandbox.ClusterAsync("kept")).Status!.Restore!;
+        Assert.Equal("Failed", failed.Phase);
+        Assert.Contains("cannot reach its target", failed.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("kept"), "members"), "data.before-restore-*", SearchOption.AllDirectories));
+
         await sandbox.RunOkAsync("restore", "kept", "--to-backup", only.Label, "--yes", "--wait", "--timeout", "120s");
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("kept"), "members"), "data.before-restore-*", SearchOption.AllDirectories));
         await using (var connection = await sandbox.ConnectAsync("kept", port))
         {
             Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_backup') IS NULL"));
