@@ -168,6 +168,14 @@ public sealed partial class LocalCluster
 
         if (_restoring is null)
         {
+            // An agent that stopped during the restore leaves its pgBackRest running: it goes
+            // first, or two would write into the directory.
+            foreach (var pid in ProcessProbe.Find(c => c.Contains("pgbackrest", StringComparison.Ordinal) && c.Contains($"--pg1-path={member.DataDirectory} ", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal)))
+            {
+                await Signals.TerminateAsync(pid, TimeSpan.FromSeconds(10), cancel);
+                outcomes.Add($"stopped the pgBackRest restore (pid {pid}) an earlier agent left running; it starts again");
+            }
+
             EmptyDirectory(member.DataDirectory);
             _restoring = _backups.RestoreAsync(member, restore.Target, CancellationToken.None);
             outcomes.Add($"pgBackRest restores {name} to {restore.Target.Description} while Patroni is paused");
