@@ -65,6 +65,9 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
         return settings;
     }
 
+    /// <summary>Whether recovery stops at a target (then it pauses or promotes there); with type default it replays the whole archive and promotes at its end.</summary>
+    public bool StopsAtTarget => (Last("--type=") ?? "default") != "default";
+
     private string? Last(string prefix) => Options.LastOrDefault(o => o.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
 
     public static bool IsLsn(string text) => LsnPattern().IsMatch(text);

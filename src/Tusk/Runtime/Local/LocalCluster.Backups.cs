@@ -105,11 +105,12 @@ public sealed partial class LocalCluster
     }
 
     /// <summary>
-    /// Restore in place: make sure the newest WAL is archived, stop every process, forget the
-    /// cluster in etcd, set the data directories aside, and let Patroni bootstrap the cluster
-    /// again from the repository up to the target; the replicas are then copied from the
-    /// restored primary. The timeline moves forward. Refused without <paramref name="confirmed"/>:
-    /// every change after the target is discarded.
+    /// Restore in place: make sure the newest WAL is archived (unless the target is a backup),
+    /// pause Patroni, stop PostgreSQL, set the data directories aside, and restore one member
+    /// (LocalCluster.InPlaceRestore.cs); the replicas are then copied from the restored primary.
+    /// When Patroni cannot be paused (it is not running), every process stops, the cluster is
+    /// forgotten in etcd and Patroni bootstraps it again from the repository. The timeline moves
+    /// forward. Refused without <paramref name="confirmed"/>: every change after the target is discarded.
     /// </summary>
     public async Task<(bool Ok, string Message)> RestoreAsync(RestoreTarget target, string? repoName, bool confirmed, List<string> outcomes, CancellationToken cancel)
     {
@@ -148,9 +149,23 @@ public sealed partial class LocalCluster
             return (false, $"restoring {Plan.Name} to {target.Description} stops it, discards every change made after that on all {members} members, and moves the timeline forward; run again with --yes to do it");
         }
 
-        await ArchiveLatestWalAsync(outcomes, cancel);
-        await StopProcessesAsync(outcomes, immediately: true);
-        await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
+        if (!target.Options.Contains("--type=immediate"))
+        {
+            await ArchiveLatestWalAsync(outcomes, cancel); // a backup's own WAL is archived before the backup ends
+        }
+
+        var restorer = InPlaceRestoreMember(failed);
+        if (restorer is not null && await PausePatroniAsync(cancel))
+        {
+            await StopPostgresForRestoreAsync(outcomes, cancel);
+        }
+        else
+        {
+            // No Patroni to pause (or nothing to start PostgreSQL like Patroni would): Patroni's bootstrap restores.
+            restorer = null;
+            await StopProcessesAsync(outcomes, immediately: true);
+            await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
+        }
 
         var now = _clock.GetUtcNow();
         var stamp = now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
@@ -171,11 +186,13 @@ public sealed partial class LocalCluster
             }
         }
 
-        State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside);
+        State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside, restorer?.Name);
+        (_restoring, _pauseEnded) = (null, false);
         State.LastRestore = new RestoreStatus(target.Description, RestorePhases.Running, now);
-        // The restored database is as it was at the target: users, roles and the stanza are checked again.
+        // The restored database is as it was at the target: users and roles are checked again.
+        // The stanza stays: it lives in the repository, and the system identifier is the same.
         (State.Bootstrapped, State.AppliedUsersHash, State.AppliedDynamicConfigHash, State.AppliedDynamicConfig) = (false, null, null, null);
-        (State.AppliedPgBouncerAuthHash, State.AppliedMonitorHash, State.StanzaHash) = (null, null, null);
+        (State.AppliedPgBouncerAuthHash, State.AppliedMonitorHash) = (null, null);
         SaveState();
         if (Status is { } status)
         {

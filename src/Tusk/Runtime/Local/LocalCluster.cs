@@ -117,6 +117,7 @@ public sealed partial class LocalCluster
             _pooler.Supervise(changedConfigs.Contains("pgbouncer"), outcomes);
         }
 
+        await AdvanceInPlaceRestoreAsync(outcomes, cancel);
         var observation = await ObserveAsync(changedConfigs, leaderKey, outcomes, cancel);
         var status = StatusCalculator.Compute(Plan, _members, observation, Status, State.Generation, _clock.GetUtcNow());
         status.LastOutcome = outcomes.Count > 0 ? outcomes[^1] : Status?.LastOutcome;
@@ -172,7 +173,8 @@ public sealed partial class LocalCluster
                 _account.Directory(member.DataDirectory); // pgBackRest restores only into a directory that exists
             }
 
-            var config = PatroniConfigBuilder.Build(Plan, member, _secrets, _etcd.ClientPort, _account.UserName, CaFile(member), State.Restore?.Target);
+            // A restore in place runs under a paused Patroni and leaves its configuration alone; the rest bootstrap from the repository.
+            var config = PatroniConfigBuilder.Build(Plan, member, _secrets, _etcd.ClientPort, _account.UserName, CaFile(member), State.Restore is { Member: null } bootstrap ? bootstrap.Target : null);
             // JSON is YAML too, and quotes every string: Patroni's YAML 1.1 reader would turn a bare `off` into false.
             if (_account.WriteIfChanged(member.PatroniConfig, Json.Serialize(config, Json.Types.DictionaryStringObject), Modes.PrivateFile))
             {
@@ -317,6 +319,11 @@ public sealed partial class LocalCluster
         }
 
         var leader = members?.FirstOrDefault(m => m.IsLeader && m.State == "running");
+        if (leader is not null && State.Restore is { Member: not null } inPlace && !await EndPauseAfterRestoreAsync(client, inPlace, leader.Name, outcomes, cancel))
+        {
+            leader = null; // the key may still name the stopped old primary; nothing leads until the restored member does
+        }
+
         var streaming = new HashSet<string>(StringComparer.Ordinal);
         var writable = false;
         var usersApplied = false;
@@ -369,9 +376,13 @@ public sealed partial class LocalCluster
                 State.LastRestore = running with { Phase = RestorePhases.Failed, Message = diagnosis };
             }
 
-            if (State.Restore is not null)
+            if (State.Restore is { } restore)
             {
-                await ResumeRecoveryAtTargetAsync(outcomes, cancel);
+                if (restore.Member is null)
+                {
+                    await ResumeRecoveryAtTargetAsync(outcomes, cancel);
+                }
+
                 await WakeBootstrapAsync(leaderKey, cancel);
             }
         }

@@ -25,6 +25,9 @@ public sealed record LocalMember(MemberPlan Plan, int PostgresPort, int RestPort
     public string PgBackRestRestoreConfig => Path.Combine(Directory, "pgbackrest-restore.conf");
 
     /// <summary>pgBackRest's spool (asynchronous archiving), log and lock directories.</summary>
+    /// <summary>The output of a PostgreSQL the agent started itself, to recover a restore in place.</summary>
+    public string RestoreLog => Path.Combine(Directory, "restore-postgres.log");
+    public string RestorePidFile => Path.Combine(Directory, "restore-postgres.pid");
     public string PgBackRestDirectory => Path.Combine(Directory, "pgbackrest");
     public string? MetricsUrl => ExporterPort is { } port ? $"http://127.0.0.1:{port}/metrics" : null;
 }

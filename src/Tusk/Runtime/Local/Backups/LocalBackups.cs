@@ -76,6 +76,10 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
         }
     }
 
+    /// <summary>Restores the member's (empty) data directory from the pending restore's repository, as the service account.</summary>
+    public Task<CommandResult> RestoreAsync(LocalMember member, RestoreTarget target, CancellationToken cancel) =>
+        PgBackRestAsync(member.PgBackRestRestoreConfig, PgBackRestConfigBuilder.RestoreArguments(member, target), cancel);
+
     /// <summary>pgBackRest writes no log file into a directory that does not exist (and says so on every command).</summary>
     private void CreateWorkDirectories(LocalMember member)
     {

@@ -7,4 +7,9 @@ namespace Tusk.Runtime.Local.Backups;
 /// for a clone), where to stop, and the data directories set aside until the restored primary
 /// leads (then they are deleted).
 /// </summary>
-public sealed record PendingRestore(string RepoPath, RestoreTarget Target, DateTimeOffset StartedAt, IReadOnlyList<string> SetAside);
+/// <param name="Member">
+/// The member the agent restores itself while Patroni is paused (a restore in place); null
+/// when Patroni's bootstrap restores (a clone, or a cluster whose Patroni could not be paused).
+/// </param>
+/// <param name="Recovering">The agent has started that member's PostgreSQL, which recovers up to the target.</param>
+public sealed record PendingRestore(string RepoPath, RestoreTarget Target, DateTimeOffset StartedAt, IReadOnlyList<string> SetAside, string? Member = null, bool Recovering = false);

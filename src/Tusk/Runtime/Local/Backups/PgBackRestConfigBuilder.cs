@@ -74,6 +74,15 @@ public static class PgBackRestConfigBuilder
     public static string RestoreCommand(LocalMember member, RestoreTarget target) =>
         string.Join(' ', Invocation(member.PgBackRestRestoreConfig, member).Concat(target.Options).Append("restore").Select(Quote));
 
+    /// <summary>
+    /// pgBackRest's arguments for a restore the agent runs itself (in place, with Patroni
+    /// paused): the target options, and a promotion at the target, so recovery ends by itself
+    /// and the timeline moves forward. pgBackRest writes the recovery settings into
+    /// postgresql.auto.conf; Patroni removes them the next time it writes the configuration.
+    /// </summary>
+    public static IReadOnlyList<string> RestoreArguments(LocalMember member, RestoreTarget target) =>
+        [$"--pg1-path={member.DataDirectory}", .. target.Options, .. target.StopsAtTarget ? ["--target-action=promote"] : Array.Empty<string>(), "restore"];
+
     /// <summary>The restore_command of a restoring member: WAL from the repository it restores from.</summary>
     public static string ArchiveGetCommand(LocalMember member) => $"{string.Join(' ', Invocation(member.PgBackRestRestoreConfig, member))} archive-get %f \"%p\"";
 

@@ -32,6 +32,22 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
         }
     }
 
+    /// <summary>Whether this member's Patroni has seen the cluster paused (maintenance mode) on its last loop; null when it does not answer.</summary>
+    public async Task<bool?> IsPausedAsync(int port, CancellationToken cancel)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(Quick);
+            var body = await http.GetFromJsonAsync<JsonObject>($"http://127.0.0.1:{port}/patroni", timeout.Token);
+            return body?["pause"]?.GetValue<bool>() == true;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
     public Task<(bool Ok, string Message)> SwitchoverAsync(int port, string leader, string? candidate, CancellationToken cancel)
     {
         var body = new JsonObject { ["leader"] = leader };

@@ -44,4 +44,50 @@ public static class PostmasterFiles
             return false;
         }
     }
+
+    /// <summary>
+    /// The arguments the postmaster was last started with, from postmaster.opts, which PostgreSQL
+    /// writes at every start as the program followed by each argument in double quotes. Patroni
+    /// passes the port, listen_addresses, cluster_name and the replication limits on the command
+    /// line rather than in postgresql.conf, so a server started by anyone else must be given
+    /// the same ones. Null when the file is missing or not in that form.
+    /// </summary>
+    public static IReadOnlyList<string>? LastStartArguments(string dataDirectory)
+    {
+        try
+        {
+            return ParseOptions(File.ReadAllText(Path.Combine(dataDirectory, "postmaster.opts")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>postmaster.opts's text into arguments, without the program; null unless every argument is quoted.</summary>
+    public static IReadOnlyList<string>? ParseOptions(string text)
+    {
+        var line = text.Trim();
+        var first = line.IndexOf(' ', StringComparison.Ordinal);
+        if (line.Length == 0 || line[0] == '"')
+        {
+            return null;
+        }
+
+        var arguments = new List<string>();
+        var rest = first < 0 ? "" : line[(first + 1)..].Trim();
+        while (rest.Length > 0)
+        {
+            var close = rest.Length > 1 && rest[0] == '"' ? rest.IndexOf('"', 1) : -1;
+            if (close < 0)
+            {
+                return null;
+            }
+
+            arguments.Add(rest[1..close]);
+            rest = rest[(close + 1)..].TrimStart();
+        }
+
+        return arguments;
+    }
 }

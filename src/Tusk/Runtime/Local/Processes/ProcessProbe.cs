@@ -42,6 +42,31 @@ public static class ProcessProbe
         }
     }
 
+    /// <summary>Live processes (not zombies, not this one) whose command line, arguments joined by spaces, satisfies <paramref name="matches"/>.</summary>
+    public static IReadOnlyList<int> Find(Func<string, bool> matches)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && IsAlive(pid))
+            {
+                try
+                {
+                    if (matches(File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ').TrimEnd()))
+                    {
+                        found.Add(pid);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Sends a signal; false when the process is already gone.</summary>
     public static bool Signal(int pid, int signal) => Native.Kill(pid, signal) == 0;
 }

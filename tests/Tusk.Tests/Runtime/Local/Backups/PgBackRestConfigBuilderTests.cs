@@ -60,4 +60,18 @@ public class PgBackRestConfigBuilderTests
         Assert.Equal(
             "pgbackrest --config=/state/clusters/default/hippo/hippo-instance1-1/pgbackrest-restore.conf --stanza=db --pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data archive-get %f \"%p\"",
             PgBackRestConfigBuilder.ArchiveGetCommand(Member));
+
+    [Fact]
+    public void A_restore_the_agent_runs_promotes_at_a_target_and_replays_the_whole_archive_without_one()
+    {
+        const string Data = "--pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data";
+        Assert.Equal(
+            [Data, "--type=time", "--target=2026-11-30 14:00:00.000000+00", "--target-action=promote", "restore"],
+            PgBackRestConfigBuilder.RestoreArguments(Member, RestoreTarget.ToTime(new DateTimeOffset(2026, 11, 30, 14, 0, 0, TimeSpan.Zero))));
+        Assert.Equal(
+            [Data, "--set=20261130-140814F", "--type=immediate", "--target-action=promote", "restore"],
+            PgBackRestConfigBuilder.RestoreArguments(Member, RestoreTarget.ToBackup("20261130-140814F")));
+        // pgBackRest refuses --target-action with --type=default; recovery promotes at the end of the archive by itself.
+        Assert.Equal([Data, "--type=default", "restore"], PgBackRestConfigBuilder.RestoreArguments(Member, RestoreTarget.Latest));
+    }
 }

@@ -130,13 +130,48 @@ public sealed class BackupRestoreTests
             await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_backup (x int)");
         }
 
+        // A target the archive cannot reach: the restore fails with the reason and keeps the data
+        // set aside; a retry with another target succeeds.
+        var future = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
+        var unreachable = await sandbox.RunAsync("restore", "kept", "--to-time", future, "--yes", "--wait", "--timeout", "120s");
+        Assert.NotEqual(0, unreachable.ExitCode);
+        var failed = (await sandbox.ClusterAsync("kept")).Status!.Restore!;
+        Assert.Equal("Failed", failed.Phase);
+        Assert.Contains("cannot reach its target", failed.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("kept"), "members"), "data.before-restore-*", SearchOption.AllDirectories));
+
         await sandbox.RunOkAsync("restore", "kept", "--to-backup", only.Label, "--yes", "--wait", "--timeout", "120s");
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("kept"), "members"), "data.before-restore-*", SearchOption.AllDirectories));
         await using (var connection = await sandbox.ConnectAsync("kept", port))
         {
             Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_backup') IS NULL"));
         }
 
         Assert.Equal($"backup {only.Label}", (await sandbox.ClusterAsync("kept")).Status!.Restore!.Target);
+
+        // The agent dies while pgBackRest restores (held stopped here, so it cannot finish first):
+        // the next agent stops what it left behind and restores again.
+        await using (var connection = await sandbox.ConnectAsync("kept", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_backup (x int)");
+        }
+
+        var agentPid = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "agent.pid")), CultureInfo.InvariantCulture);
+        var requested = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await sandbox.RunOkAsync("restore", "kept", "--to-backup", only.Label, "--yes");
+        bool IsRestoring(string c) => c.Contains(sandbox.Home, StringComparison.Ordinal) && c.Contains("pgbackrest", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal);
+        await sandbox.WaitUntilAsync("pgBackRest restores", TimeSpan.FromSeconds(30), () => Task.FromResult(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring).Count > 0));
+        var orphan = Assert.Single(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring));
+        TuskSandbox.Kill(orphan, signal: 19); // SIGSTOP
+        TuskSandbox.Kill(agentPid);
+        await sandbox.WaitUntilAsync("the next agent finishes the restore", TimeSpan.FromSeconds(120), async () =>
+            (await sandbox.ClusterAsync("kept")).Status is { Phase: "Ready", Restore: { Phase: "Succeeded" } restored } && restored.StartedAt >= requested);
+        Assert.False(Tusk.Runtime.Local.Processes.ProcessProbe.IsAlive(orphan));
+        Assert.Contains($"stopped the pgBackRest restore (pid {orphan}) an earlier agent left running", sandbox.AgentLog(), StringComparison.Ordinal);
+        await using (var connection = await sandbox.ConnectAsync("kept", port))
+        {
+            Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_backup') IS NULL"));
+        }
 
         // A clone with no target replays everything the source archived, along its newest timeline.
         await using (var connection = await sandbox.ConnectAsync("kept", port))

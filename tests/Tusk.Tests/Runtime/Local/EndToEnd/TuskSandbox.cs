@@ -142,32 +142,7 @@ public sealed class TuskSandbox : IAsyncDisposable
     }
 
     /// <summary>PIDs of every process whose command line mentions this sandbox's directory.</summary>
-    public IReadOnlyList<int> Processes()
-    {
-        var pids = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
-            {
-                continue;
-            }
-
-            try
-            {
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                if (cmdline.Contains(Home, StringComparison.Ordinal) && stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z')
-                {
-                    pids.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return pids;
-    }
+    public IReadOnlyList<int> Processes() => Tusk.Runtime.Local.Processes.ProcessProbe.Find(c => c.Contains(Home, StringComparison.Ordinal));
 
     private static string CommandLine(int pid)
     {

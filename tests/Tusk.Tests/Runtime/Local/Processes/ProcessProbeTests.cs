@@ -28,6 +28,24 @@ public sealed class ProcessProbeTests : IDisposable
     }
 
     [Fact]
+    public void Live_processes_are_found_by_their_command_line_and_not_after_they_exit()
+    {
+        var marker = $"tusk-find-{Guid.NewGuid():N}";
+        using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 30", marker, "--pg1-path=/x", "restore"]))!;
+        try
+        {
+            Assert.Equal([process.Id], ProcessProbe.Find(c => c.Contains(marker, StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        Assert.Empty(ProcessProbe.Find(c => c.Contains(marker, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_PID_that_cannot_exist_is_not_alive()
     {
         Assert.False(ProcessProbe.IsAlive(int.MaxValue));

@@ -1,0 +1,269 @@
+using System.Text.Json.Nodes;
+using Tusk.Api;
+using Tusk.Runtime.Local.Backups;
+using Tusk.Runtime.Local.Clients;
+using Tusk.Runtime.Local.Processes;
+
+namespace Tusk.Runtime.Local;
+
+/// <summary>
+/// A restore in place, run by the agent while Patroni is paused (its maintenance mode), so no
+/// Patroni process restarts and no bootstrap runs: PostgreSQL stops on every member, one
+/// member's data directory is restored by pgBackRest and started with the arguments Patroni
+/// last gave it; recovery promotes at the target, that member's Patroni adopts the running
+/// primary and takes the leader key, and once the pause ends the other members copy it.
+/// Patroni 3.0.2 behaves so (ha.py): paused, it neither starts nor stops PostgreSQL, drops the
+/// leader key of a member whose PostgreSQL is gone, leaves an empty data directory alone, and
+/// lets a running primary whose system identifier matches the cluster's take the key.
+/// </summary>
+public sealed partial class LocalCluster
+{
+    private Task<CommandResult>? _restoring;
+    private bool _pauseEnded;
+
+    /// <summary>
+    /// The member a restore in place restores: the primary, else any member PostgreSQL has run
+    /// on (its postmaster.opts holds the arguments to start it with); a failed restore's retry
+    /// keeps its member. Null when none qualifies: Patroni's bootstrap restores instead.
+    /// </summary>
+    private LocalMember? InPlaceRestoreMember(PendingRestore? failed) =>
+        failed is not null
+            ? _members.FirstOrDefault(m => m.Name == failed.Member)
+            : _members.OrderByDescending(m => m.Name == Status?.Primary).FirstOrDefault(m => PostmasterFiles.LastStartArguments(m.DataDirectory) is not null);
+
+    /// <summary>
+    /// Pauses the cluster through every running Patroni (each PATCH also wakes that member's
+    /// loop) and waits until each has seen it, so none starts PostgreSQL again once it stops,
+    /// and until each has finished the loop that saw it: at its end Patroni saves the changed
+    /// configuration into the data directory (patroni.dynamic.json), which would otherwise land
+    /// in the empty directory pgBackRest is about to restore into, and pgBackRest restores only
+    /// into an empty one.
+    /// </summary>
+    private async Task<bool> PausePatroniAsync(CancellationToken cancel)
+    {
+        var running = _members.Where(m => _patroni.TryGetValue(m.Name, out var p) && p.IsAlive).ToList();
+        var client = new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi);
+        // Already paused (a failed restore retried): the configuration does not change, so nothing is saved.
+        var already = (await Task.WhenAll(running.Select(m => client.IsPausedAsync(m.RestPort, cancel)))).All(paused => paused == true);
+        if (running.Count == 0 || !await SetPauseAsync(client, running, paused: true, cancel))
+        {
+            return false;
+        }
+
+        var deadline = _clock.GetUtcNow() + TimeSpan.FromSeconds(10);
+        while (_clock.GetUtcNow() < deadline)
+        {
+            var seen = await Task.WhenAll(running.Select(m => client.IsPausedAsync(m.RestPort, cancel)));
+            if (seen.All(paused => paused == true) && (already || running.All(SavedPause)))
+            {
+                return true;
+            }
+
+            await Task.Delay(50, cancel);
+        }
+
+        await SetPauseAsync(client, running, paused: false, cancel);
+        return false;
+    }
+
+    /// <summary>Patroni saves its configuration after each loop unless the member has no data; the saved copy says whether it has seen the pause.</summary>
+    private static bool SavedPause(LocalMember member)
+    {
+        if (!File.Exists(Path.Combine(member.DataDirectory, "PG_VERSION")))
+        {
+            return true;
+        }
+
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(member.DataDirectory, "patroni.dynamic.json")))?["pause"]?.GetValue<bool>() == true;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sets or ends the pause; sent to each member in turn, so each one's loop runs now rather than at its next loop_wait.</summary>
+    private static async Task<bool> SetPauseAsync(PatroniClient client, IEnumerable<LocalMember> members, bool paused, CancellationToken cancel)
+    {
+        var ok = true;
+        foreach (var member in members)
+        {
+            // null removes the key, which is how an unpaused cluster's configuration looks.
+            ok &= (await client.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = paused ? true : null }, cancel)).Ok;
+        }
+
+        return ok;
+    }
+
+    /// <summary>
+    /// PostgreSQL's immediate shutdown on every member (their data is set aside anyway), then
+    /// the keys that describe the old timeline: the leader, the synchronous standby, a pending
+    /// failover and the last known position. The configuration (with the pause), the system
+    /// identifier and the members stay.
+    /// </summary>
+    private async Task StopPostgresForRestoreAsync(List<string> outcomes, CancellationToken cancel)
+    {
+        var postmasters = _members
+            .Select(m => (m.Name, Pid: ProcessProbe.ReadPidFile(m.PostmasterPidFile), m.DataDirectory))
+            .Where(p => p.Pid is { } pid && ProcessProbe.IsAlive(pid, p.DataDirectory))
+            .ToList();
+        foreach (var (_, pid, _) in postmasters)
+        {
+            ProcessProbe.Signal(pid!.Value, Native.SigQuit);
+        }
+
+        foreach (var (name, pid, _) in postmasters)
+        {
+            if (!await Signals.WaitForExitAsync(pid!.Value, TimeSpan.FromSeconds(30), cancel))
+            {
+                await Signals.TerminateAsync(pid.Value, TimeSpan.FromSeconds(5), cancel);
+            }
+
+            outcomes.Add($"stopped PostgreSQL on {name}");
+        }
+
+        var etcd = new EtcdClient(_http, _etcd.ClientPort);
+        foreach (var key in new[] { "leader", "sync", "failover", "status" })
+        {
+            await etcd.DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/{key}", cancel);
+        }
+    }
+
+    /// <summary>
+    /// One step of a restore in place per cycle: run pgBackRest in the background (again from
+    /// an empty directory when an agent restarted during it); when it has finished, put the
+    /// member's own configuration files back and start PostgreSQL; while it recovers, notice if
+    /// it stops (a target the archive cannot reach). The promotion and what follows are
+    /// observed like any leader (<see cref="EndPauseAfterRestoreAsync"/>).
+    /// </summary>
+    private async Task AdvanceInPlaceRestoreAsync(List<string> outcomes, CancellationToken cancel)
+    {
+        if (State.Restore is not { Member: { } name } restore || State.LastRestore?.Phase == RestorePhases.Failed
+            || _members.FirstOrDefault(m => m.Name == name) is not { } member)
+        {
+            return;
+        }
+
+        var aside = restore.SetAside.FirstOrDefault(p => p.StartsWith(member.DataDirectory + ".before-restore-", StringComparison.Ordinal));
+        if (restore.Recovering)
+        {
+            // Once the pause has ended Patroni may restart PostgreSQL itself: either postmaster counts.
+            if (!new[] { member.RestorePidFile, member.PostmasterPidFile }.Any(f => ProcessProbe.ReadPidFile(f) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory)))
+            {
+                FailRestore(LogDiagnosis.Explain(Tail(member.RestoreLog), Plan.PostgresVersion)
+                    ?? $"PostgreSQL on {name} stopped while it recovered; its log is {member.RestoreLog}", outcomes);
+            }
+            else if (!_pauseEnded && PostmasterFiles.Status(member.PostmasterPidFile) == "ready" && _clock.GetUtcNow() - _lastNudge > TimeSpan.FromMilliseconds(250))
+            {
+                // Promoted: the member's Patroni takes the leader key on its next loop, which
+                // this no-op PATCH (the pause as it is) brings forward from up to loop_wait away.
+                _lastNudge = _clock.GetUtcNow();
+                await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, cancel);
+            }
+
+            return;
+        }
+
+        if (_restoring is null)
+        {
+            // An agent that stopped during the restore leaves its pgBackRest running: it goes
+            // first, or two would write into the directory.
+            foreach (var pid in ProcessProbe.Find(c => c.Contains("pgbackrest", StringComparison.Ordinal) && c.Contains($"--pg1-path={member.DataDirectory} ", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal)))
+            {
+                await Signals.TerminateAsync(pid, TimeSpan.FromSeconds(10), cancel);
+                outcomes.Add($"stopped the pgBackRest restore (pid {pid}) an earlier agent left running; it starts again");
+            }
+
+            EmptyDirectory(member.DataDirectory);
+            _restoring = _backups.RestoreAsync(member, restore.Target, CancellationToken.None);
+            outcomes.Add($"pgBackRest restores {name} to {restore.Target.Description} while Patroni is paused");
+            return;
+        }
+
+        if (!_restoring.IsCompleted)
+        {
+            return;
+        }
+
+        var result = await _restoring;
+        _restoring = null;
+        var arguments = aside is null ? null : PostmasterFiles.LastStartArguments(aside);
+        if (!result.Ok || arguments is null)
+        {
+            FailRestore(!result.Ok
+                ? LogDiagnosis.Explain(result.Error + result.Output, Plan.PostgresVersion) ?? $"pgBackRest could not restore {name}: {result.LastWords}"
+                : $"{name}'s data directory set aside before the restore has no postmaster.opts to start PostgreSQL with", outcomes);
+            return;
+        }
+
+        // The backup carries the configuration of whichever member took it; this member's own
+        // (port, certificates, archive_command, pg_hba) is in the directory set aside.
+        foreach (var file in new[] { "postgresql.conf", "postgresql.base.conf", "pg_hba.conf", "pg_ident.conf" })
+        {
+            if (File.Exists(Path.Combine(aside!, file)))
+            {
+                _account.WriteIfChanged(Path.Combine(member.DataDirectory, file), File.ReadAllText(Path.Combine(aside!, file)), Modes.PrivateFile);
+            }
+        }
+
+        _launcher.Start(new ProcessSpec($"{name}-restore", $"/usr/lib/postgresql/{Plan.PostgresVersion}/bin/postgres", arguments, member.RestoreLog, member.RestorePidFile, member.Directory));
+        State.Restore = restore with { Recovering = true };
+        SaveState();
+        outcomes.Add($"restored {name}'s data directory; PostgreSQL recovers to {restore.Target.Description} and is promoted there");
+    }
+
+    /// <summary>
+    /// The restored member leads: HAProxy routes to it at once, and the pause ends, through
+    /// every member so each one's loop runs now — the others, empty, copy the new primary.
+    /// Only once the PostgreSQL the agent started says it is a primary ("ready" in
+    /// postmaster.pid): until its Patroni sees PostgreSQL gone, the old primary's Patroni may
+    /// still hold (or take again) the leader key, and ending the pause then would let Patroni
+    /// act on a directory pgBackRest is still writing. False while the pause lasts.
+    /// </summary>
+    private async Task<bool> EndPauseAfterRestoreAsync(PatroniClient client, PendingRestore restore, string leader, List<string> outcomes, CancellationToken cancel)
+    {
+        if (_pauseEnded)
+        {
+            return true;
+        }
+
+        if (!restore.Recovering || restore.Member != leader || _members.FirstOrDefault(m => m.Name == leader) is not { } member
+            || PostmasterFiles.Status(member.PostmasterPidFile) != "ready")
+        {
+            return false;
+        }
+
+        await SetPrimaryHealthAsync(leader, up: true, cancel);
+        var running = _members.Where(m => _patroni.TryGetValue(m.Name, out var p) && p.IsAlive).OrderByDescending(m => m.Name == leader);
+        if (!await SetPauseAsync(client, running, paused: false, cancel))
+        {
+            return false;
+        }
+
+        _pauseEnded = true;
+        outcomes.Add($"{leader} leads on the restored data; Patroni's pause ends and the other members are rebuilt from it");
+        return true;
+    }
+
+    private void FailRestore(string message, List<string> outcomes)
+    {
+        if (State.LastRestore is { Phase: RestorePhases.Running } running)
+        {
+            State.LastRestore = running with { Phase = RestorePhases.Failed, Message = message, CompletedAt = _clock.GetUtcNow() };
+            SaveState();
+            outcomes.Add($"the restore failed: {message}");
+        }
+    }
+
+    private void EmptyDirectory(string directory)
+    {
+        if (System.IO.Directory.Exists(directory))
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+
+        _account.Directory(directory);
+    }
+}
