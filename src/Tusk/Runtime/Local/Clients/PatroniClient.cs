@@ -39,7 +39,7 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(Quick);
-            var body = await http.GetFromJsonAsync<JsonObject>($"http://127.0.0.1:{port}/patroni", timeout.Token);
+            var body = await JsonBodies.GetAsync(http, $"http://127.0.0.1:{port}/patroni", timeout.Token);
             return body?["pause"]?.GetValue<bool>() == true;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
