@@ -164,7 +164,7 @@ public sealed partial class LocalCluster
             // No Patroni to pause (or nothing to start PostgreSQL like Patroni would): Patroni's bootstrap restores.
             restorer = null;
             await StopProcessesAsync(outcomes, immediately: true);
-            await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
+            await Etcd.DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
         }
 
         var now = _clock.GetUtcNow();
@@ -306,13 +306,13 @@ public sealed partial class LocalCluster
         {
             // The restored primary has taken the lock; its next loop marks it running, and a
             // no-op PATCH of the (now written) configuration brings that loop forward.
-            await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).PatchConfigAsync(leader.RestPort, new JsonObject { ["ttl"] = Plan.Timings.Ttl }, cancel);
+            await Patroni.PatchConfigAsync(leader.RestPort, new JsonObject { ["ttl"] = Plan.Timings.Ttl }, cancel);
             return;
         }
 
         try
         {
-            await new EtcdClient(_http, _etcd.ClientPort).PutAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/status", $"{{\"optime\":0,\"tusk_wake\":\"{now.ToUnixTimeMilliseconds()}\"}}", cancel);
+            await Etcd.PutAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/status", $"{{\"optime\":0,\"tusk_wake\":\"{now.ToUnixTimeMilliseconds()}\"}}", cancel);
         }
         catch (Exception e) when (Transient.Is(e, cancel))
         {

@@ -41,8 +41,8 @@ public sealed partial class LocalCluster
     /// </summary>
     private async Task<bool> PausePatroniAsync(CancellationToken cancel)
     {
-        var running = _members.Where(m => _patroni.TryGetValue(m.Name, out var p) && p.IsAlive).ToList();
-        var client = new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi);
+        var running = MembersWithPatroni().ToList();
+        var client = Patroni;
         // Already paused (a failed restore retried): the configuration does not change, so nothing is saved.
         var already = (await Task.WhenAll(running.Select(m => client.IsPausedAsync(m.RestPort, cancel)))).All(paused => paused == true);
         if (running.Count == 0 || !await SetPauseAsync(client, running, paused: true, cancel))
@@ -84,6 +84,8 @@ public sealed partial class LocalCluster
         }
     }
 
+    private IEnumerable<LocalMember> MembersWithPatroni() => _members.Where(m => _patroni.TryGetValue(m.Name, out var p) && p.IsAlive);
+
     /// <summary>Sets or ends the pause; sent to each member in turn, so each one's loop runs now rather than at its next loop_wait.</summary>
     private static async Task<bool> SetPauseAsync(PatroniClient client, IEnumerable<LocalMember> members, bool paused, CancellationToken cancel)
     {
@@ -124,7 +126,7 @@ public sealed partial class LocalCluster
             outcomes.Add($"stopped PostgreSQL on {name}");
         }
 
-        var etcd = new EtcdClient(_http, _etcd.ClientPort);
+        var etcd = Etcd;
         foreach (var key in new[] { "leader", "sync", "failover", "status" })
         {
             await etcd.DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/{key}", cancel);
@@ -160,7 +162,7 @@ public sealed partial class LocalCluster
                 // Promoted: the member's Patroni takes the leader key on its next loop, which
                 // this no-op PATCH (the pause as it is) brings forward from up to loop_wait away.
                 _lastNudge = _clock.GetUtcNow();
-                await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, cancel);
+                await Patroni.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, cancel);
             }
 
             return;
@@ -236,7 +238,7 @@ public sealed partial class LocalCluster
         }
 
         await SetPrimaryHealthAsync(leader, up: true, cancel);
-        var running = _members.Where(m => _patroni.TryGetValue(m.Name, out var p) && p.IsAlive).OrderByDescending(m => m.Name == leader);
+        var running = MembersWithPatroni().OrderByDescending(m => m.Name == leader);
         if (!await SetPauseAsync(client, running, paused: false, cancel))
         {
             return false;

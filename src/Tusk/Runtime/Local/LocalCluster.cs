@@ -62,6 +62,8 @@ public sealed partial class LocalCluster
     public IReadOnlyList<LocalMember> Members => _members;
     private string LeaderKey => $"{PatroniConfigBuilder.Namespace}{Plan.Scope}/leader";
     private static string CaFile(LocalMember member) => Path.Combine(member.TlsDirectory, "ca.crt");
+    private PatroniClient Patroni => new(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi);
+    private EtcdClient Etcd => new(_http, _etcd.ClientPort);
 
     /// <summary>A new spec: the next cycle rewrites the files and converges on it.</summary>
     public void Update(PostgresCluster cluster)
@@ -296,7 +298,7 @@ public sealed partial class LocalCluster
     private async Task<Observation> ObserveAsync(HashSet<string> changedConfigs, string? leaderKey, List<string> outcomes, CancellationToken cancel)
     {
         var pids = _members.ToDictionary(m => m.Name, m => _patroni[m.Name].IsAlive ? _patroni[m.Name].Pid : null, StringComparer.Ordinal);
-        var client = new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi);
+        var client = Patroni;
         IReadOnlyList<PatroniMember>? members = null;
         foreach (var member in _members.Where(m => pids[m.Name] is not null))
         {
@@ -338,7 +340,7 @@ public sealed partial class LocalCluster
             {
                 try
                 {
-                    await using var connection = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leaderMember.PostgresPort, ClusterPlan.Superuser, _secrets.Superuser, CaFile(leaderMember)), cancel);
+                    await using var connection = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leaderMember.PostgresPort, ClusterPlan.Superuser, _secrets!.Superuser, CaFile(leaderMember)), cancel);
                     // Base-backup senders also show 'streaming'; only walsenders named after a member count.
                     await using (var command = new NpgsqlCommand("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'", connection))
                     await using (var reader = await command.ExecuteReaderAsync(cancel))
@@ -588,7 +590,7 @@ public sealed partial class LocalCluster
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var others = _members.Where(m => m.Name != leader).Select(m => (m.Name, m.DataDirectory)).ToList();
         var watch = new SwitchoverWatch((leader, dataDirectory), others, SetPrimaryHealthAsync, c => DeleteLeaderKeyAsync(leader, c)).RunAsync(watching.Token);
-        var result = await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).SwitchoverAsync(restPort, leader, candidate, cancel);
+        var result = await Patroni.SwitchoverAsync(restPort, leader, candidate, cancel);
         watching.CancelAfter(result.Ok ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
         return await watch is { } note && result.Ok ? (true, $"{result.Message}; {note}") : result;
     }
@@ -601,7 +603,7 @@ public sealed partial class LocalCluster
             return (false, $"\"{candidate}\" is not a member; members are {string.Join(", ", _members.Select(m => m.Name))}");
         }
 
-        return await new PatroniClient(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi).FailoverAsync(member.RestPort, candidate, cancel);
+        return await Patroni.FailoverAsync(member.RestPort, candidate, cancel);
     }
 
     /// <summary>
@@ -680,7 +682,7 @@ public sealed partial class LocalCluster
         {
             try
             {
-                await new EtcdClient(_http, _etcd.ClientPort).DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
+                await Etcd.DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
             }
             catch (Exception e) when (Transient.Is(e, cancel))
             {
@@ -703,7 +705,7 @@ public sealed partial class LocalCluster
     {
         try
         {
-            return await new EtcdClient(_http, _etcd.ClientPort).GetAsync(LeaderKey, cancel);
+            return await Etcd.GetAsync(LeaderKey, cancel);
         }
         catch (Exception e) when (Transient.Is(e, cancel))
         {
@@ -715,7 +717,7 @@ public sealed partial class LocalCluster
     {
         try
         {
-            return await new EtcdClient(_http, _etcd.ClientPort).DeleteIfEqualsAsync(LeaderKey, member, cancel);
+            return await Etcd.DeleteIfEqualsAsync(LeaderKey, member, cancel);
         }
         catch (Exception e) when (Transient.Is(e, cancel))
         {
