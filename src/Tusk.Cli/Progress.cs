@@ -9,7 +9,7 @@ public static class Progress
 {
     /// <param name="done">What must hold besides Ready (e.g. a restore has finished); null: Ready is enough.</param>
     public static Task<int> WaitUntilReadyAsync(CliContext context, AgentClient agent, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel, Func<ClusterStatus, bool>? done = null) =>
-        WaitUntilReadyAsync(context, c => agent.GetAsync(ns, name, c), TimeSpan.FromMilliseconds(100), ns, name, generation, timeout, cancel, done);
+        WaitUntilReadyAsync(context, c => agent.GetAsync(ns, name, c), TimeSpan.FromMilliseconds(50), ns, name, generation, timeout, cancel, done);
 
     /// <param name="get">Reads the cluster (from the agent, or from the API server, where the operator writes its status).</param>
     /// <param name="every">How often to read it.</param>

@@ -38,9 +38,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
             await AsPostgresAsync($"{Bin}/initdb", "-D", Data, "-U", "postgres", $"--pwfile={passwordFile}", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync");
             Port = PortAllocator.FreePort(new HashSet<int>());
-            await AsPostgresAsync($"{Bin}/pg_ctl", "-D", Data, "-w", "-t", "60", "-l", Log, "-o",
-                $"-p {Port} -k {Root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200", "start");
-            _started = true;
+            await StartAsync();
             await using var connection = new NpgsqlConnection(ConnectionString("postgres", "postgres", _password, pooling: false));
             await connection.OpenAsync();
             await using var role = new NpgsqlCommand($"CREATE ROLE {Owner} LOGIN PASSWORD '{_password}'", connection);
@@ -77,6 +75,17 @@ public sealed class PostgresServer : IAsyncLifetime
         Timeout = 10,
         SslMode = SslMode.Disable,
     }.ConnectionString;
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) and waits until it takes connections.</summary>
+    public async Task StartAsync()
+    {
+        await AsPostgresAsync($"{Bin}/pg_ctl", "-D", Data, "-w", "-t", "60", "-l", Log, "-o",
+            $"-p {Port} -k {Root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200", "start");
+        _started = true;
+    }
+
+    /// <summary>Ends a standby's recovery (`pg_ctl promote`), waiting until it is a primary.</summary>
+    public Task PromoteAsync() => AsPostgresAsync($"{Bin}/pg_ctl", "-D", Data, "-w", "-t", "60", "promote");
 
     /// <summary>Stops the server now with pg_ctl's <paramref name="mode"/> (fast: clean shutdown; immediate: like a crash), without waiting.</summary>
     public async Task StopAsync(string mode)

@@ -207,6 +207,42 @@ public sealed partial class LocalCluster
         return (true, text);
     }
 
+    /// <summary>
+    /// Deletes, in the background, the data directories a restore set aside, once no restore
+    /// needs them (State.Restore keeps them while one is pending or has failed): deleting a large
+    /// directory takes longer than the restore's last step, and the cluster is back already. An
+    /// agent that stops halfway leaves the rest to the next one, which sweeps at its start.
+    /// </summary>
+    private void SweepSetAsideDirectories()
+    {
+        if (State.Restore is not null || _sweeping is { IsCompleted: false })
+        {
+            return;
+        }
+
+        var leftovers = _members
+            .Where(m => System.IO.Directory.Exists(m.Directory))
+            .SelectMany(m => System.IO.Directory.EnumerateDirectories(m.Directory, Path.GetFileName(m.DataDirectory) + ".before-restore-*"))
+            .ToList();
+        if (leftovers.Count > 0)
+        {
+            _sweeping = Task.Run(() =>
+            {
+                foreach (var path in leftovers)
+                {
+                    try
+                    {
+                        DeleteIfExists(path);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // Gone already (the cluster was purged) or not ours to delete: the next sweep tries again.
+                    }
+                }
+            });
+        }
+    }
+
     private static void DeleteIfExists(string directory)
     {
         if (System.IO.Directory.Exists(directory))
@@ -320,14 +356,12 @@ public sealed partial class LocalCluster
         }
     }
 
-    /// <summary>The restored primary leads and takes writes: the set-aside directories go, and the members' configuration returns to initdb.</summary>
+    /// <summary>
+    /// The restored primary leads and takes writes: the members' configuration returns to
+    /// initdb, and the next cycle's preparation deletes the set-aside directories.
+    /// </summary>
     private void FinishRestore(PendingRestore restore, PatroniMember leader, List<string> outcomes)
     {
-        foreach (var path in restore.SetAside.Where(System.IO.Directory.Exists))
-        {
-            System.IO.Directory.Delete(path, recursive: true);
-        }
-
         State.Restore = null;
         State.LastRestore = (State.LastRestore ?? new RestoreStatus(restore.Target.Description, RestorePhases.Running, restore.StartedAt)) with
         {

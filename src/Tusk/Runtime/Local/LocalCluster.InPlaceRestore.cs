@@ -19,6 +19,7 @@ namespace Tusk.Runtime.Local;
 public sealed partial class LocalCluster
 {
     private Task<CommandResult>? _restoring;
+    private Task? _sweeping;
     private bool _pauseEnded;
 
     /// <summary>
@@ -157,10 +158,12 @@ public sealed partial class LocalCluster
                 FailRestore(LogDiagnosis.Explain(Tail(member.RestoreLog), Plan.PostgresVersion)
                     ?? $"PostgreSQL on {name} stopped while it recovered; its log is {member.RestoreLog}", outcomes);
             }
-            else if (!_pauseEnded && PostmasterFiles.Status(member.PostmasterPidFile) == "ready" && _clock.GetUtcNow() - _lastNudge > TimeSpan.FromMilliseconds(250))
+            else if (!_pauseEnded && PostmasterFiles.Status(member.PostmasterPidFile) == "ready" && PostmasterFiles.InProduction(member.DataDirectory)
+                && _clock.GetUtcNow() - _lastNudge > TimeSpan.FromMilliseconds(250))
             {
-                // Promoted: the member's Patroni takes the leader key on its next loop, which
-                // this no-op PATCH (the pause as it is) brings forward from up to loop_wait away.
+                // Promoted ("ready" alone is also a standby's): the member's Patroni takes the
+                // leader key on its next loop, which this no-op PATCH (the pause as it is) brings
+                // forward from up to loop_wait away; again every 250 ms until it has.
                 _lastNudge = _clock.GetUtcNow();
                 await Patroni.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, cancel);
             }

@@ -60,6 +60,9 @@ public sealed partial class LocalCluster
     public ClusterState State { get; }
     public ClusterStatus? Status { get; private set; }
     public IReadOnlyList<LocalMember> Members => _members;
+
+    /// <summary>A restore (or a clone's first restore) is under way and has not failed.</summary>
+    public bool Restoring => State.Restore is not null && State.LastRestore?.Phase != RestorePhases.Failed;
     private string LeaderKey => $"{PatroniConfigBuilder.Namespace}{Plan.Scope}/leader";
     private static string CaFile(LocalMember member) => Path.Combine(member.TlsDirectory, "ca.crt");
     private PatroniClient Patroni => new(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi);
@@ -197,6 +200,7 @@ public sealed partial class LocalCluster
 
         _members = members;
         _backups.Prepare(Plan, members);
+        SweepSetAsideDirectories();
         if (State.Restore is { } restore)
         {
             _backups.PrepareRestore(Plan.Backups?.Global ?? new Dictionary<string, string>(), members, restore);

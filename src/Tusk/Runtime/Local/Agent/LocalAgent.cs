@@ -12,6 +12,13 @@ namespace Tusk.Runtime.Local.Agent;
 public sealed partial class LocalAgent : IAsyncDisposable
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The tick while a restore is in flight: each of its steps (pgBackRest done, PostgreSQL
+    /// promoted, its Patroni leading) waits for the next cycle, and such cycles are cheap
+    /// (no primary to query), so the restore is not left waiting a quarter second per step.
+    /// </summary>
+    private static readonly TimeSpan RestoreTick = TimeSpan.FromMilliseconds(50);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Dictionary<string, LocalCluster> _clusters = new(StringComparer.Ordinal);
@@ -65,11 +72,11 @@ public sealed partial class LocalAgent : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
         while (!linked.IsCancellationRequested)
         {
-            await ReconcileAllAsync(linked.Token);
+            var restoring = await ReconcileAllAsync(linked.Token);
             try
             {
                 // The next cycle comes after a tick, or at once when an apply or an action asks for it.
-                await _wake.WaitAsync(Tick, linked.Token);
+                await _wake.WaitAsync(restoring ? RestoreTick : Tick, linked.Token);
             }
             catch (OperationCanceledException)
             {
@@ -78,14 +85,15 @@ public sealed partial class LocalAgent : IAsyncDisposable
         }
     }
 
-    private async Task ReconcileAllAsync(CancellationToken cancel)
+    /// <returns>Whether a cluster is being restored.</returns>
+    private async Task<bool> ReconcileAllAsync(CancellationToken cancel)
     {
         await _gate.WaitAsync(cancel);
         try
         {
             if (_clusters.Count == 0 || _stopping.IsCancellationRequested)
             {
-                return;
+                return false;
             }
 
             if (Etcd.Ensure() is { } started)
@@ -115,6 +123,8 @@ public sealed partial class LocalAgent : IAsyncDisposable
                     (_counters.TryGetValue(key, out var counters) ? counters : _counters[key] = new()).Record(_clock.GetElapsedTime(since), failed);
                 }
             }
+
+            return _clusters.Values.Any(c => c.Restoring);
         }
         finally
         {

@@ -23,25 +23,35 @@ public static class PostmasterFiles
         }
     }
 
+    /// <summary>True when pg_control says the last shutdown completed cleanly ("shut down", DB_SHUTDOWNED).</summary>
+    public static bool ShutDownCleanly(string dataDirectory) => ClusterState(dataDirectory) == 1;
+
     /// <summary>
-    /// True when pg_control says the last shutdown completed cleanly ("shut down", DB_SHUTDOWNED):
-    /// ControlFileData starts with the system identifier (8 bytes), the control and catalog
-    /// versions (4 each), then the state, a 4-byte enum in which 1 is DB_SHUTDOWNED, in every
-    /// release since 8.2. The file is written in one sector, so a read never sees half of it.
+    /// True when pg_control says "in production" (DB_IN_PRODUCTION): recovery has ended and the
+    /// server was promoted. PostgreSQL writes it before the postmaster reports "ready" as a primary,
+    /// whereas "ready" alone also means a standby taking read-only connections.
     /// </summary>
-    public static bool ShutDownCleanly(string dataDirectory)
+    public static bool InProduction(string dataDirectory) => ClusterState(dataDirectory) == 6;
+
+    /// <summary>
+    /// The cluster state in pg_control: ControlFileData starts with the system identifier (8
+    /// bytes), the control and catalog versions (4 each), then the state, a 4-byte enum (DBState)
+    /// with the same values in every release since 8.2. The file is written in one sector, so a
+    /// read never sees half of it. Null when it cannot be read.
+    /// </summary>
+    private static int? ClusterState(string dataDirectory)
     {
-        const int StateOffset = 16, Shutdowned = 1;
+        const int StateOffset = 16;
         try
         {
             using var file = File.OpenRead(Path.Combine(dataDirectory, "global", "pg_control"));
             Span<byte> head = stackalloc byte[StateOffset + 4];
             file.ReadExactly(head);
-            return BitConverter.ToInt32(head[StateOffset..]) == Shutdowned; // pg_control is in the machine's byte order
+            return BitConverter.ToInt32(head[StateOffset..]); // pg_control is in the machine's byte order
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -80,7 +80,7 @@ public sealed class BackupRestoreTests
         Assert.Equal(3, vault.Status.Instances.Count);
         Assert.All(vault.Status.Instances, i => Assert.True(i.Role == "leader" || i.State == "streaming", $"{i.Name} is {i.State}"));
         Assert.All(vault.Status.Instances, i => Assert.True(i.Timeline > 1, $"{i.Name} is on timeline {i.Timeline}"));
-        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("vault"), "members"), "data.before-restore-*", SearchOption.AllDirectories));
+        await SetAsideDataDeletedAsync(sandbox, "vault");
 
         // The restored cluster takes writes and backups again.
         await using (var connection = await sandbox.ConnectAsync("vault", port))
@@ -138,10 +138,10 @@ public sealed class BackupRestoreTests
         var failed = (await sandbox.ClusterAsync("kept")).Status!.Restore!;
         Assert.Equal("Failed", failed.Phase);
         Assert.Contains("cannot reach its target", failed.Message, StringComparison.Ordinal);
-        Assert.NotEmpty(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("kept"), "members"), "data.before-restore-*", SearchOption.AllDirectories));
+        Assert.NotEmpty(SetAsideData(sandbox, "kept"));
 
         await sandbox.RunOkAsync("restore", "kept", "--to-backup", only.Label, "--yes", "--wait", "--timeout", "120s");
-        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("kept"), "members"), "data.before-restore-*", SearchOption.AllDirectories));
+        await SetAsideDataDeletedAsync(sandbox, "kept");
         await using (var connection = await sandbox.ConnectAsync("kept", port))
         {
             Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_backup') IS NULL"));
@@ -164,10 +164,14 @@ public sealed class BackupRestoreTests
         var orphan = Assert.Single(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring));
         TuskSandbox.Kill(orphan, signal: 19); // SIGSTOP
         TuskSandbox.Kill(agentPid);
+        // As if an agent had died deleting an earlier restore's set-aside data: the next one sweeps it, once no restore needs it.
+        var member = Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("kept"), "members")).First();
+        Directory.CreateDirectory(Path.Combine(member, "data.before-restore-20000101000000", "base"));
         await sandbox.WaitUntilAsync("the next agent finishes the restore", TimeSpan.FromSeconds(120), async () =>
             (await sandbox.ClusterAsync("kept")).Status is { Phase: "Ready", Restore: { Phase: "Succeeded" } restored } && restored.StartedAt >= requested);
         Assert.False(Tusk.Runtime.Local.Processes.ProcessProbe.IsAlive(orphan));
         Assert.Contains($"stopped the pgBackRest restore (pid {orphan}) an earlier agent left running", sandbox.AgentLog(), StringComparison.Ordinal);
+        await SetAsideDataDeletedAsync(sandbox, "kept");
         await using (var connection = await sandbox.ConnectAsync("kept", port))
         {
             Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_backup') IS NULL"));
@@ -271,4 +275,11 @@ public sealed class BackupRestoreTests
 
         return batches;
     }
+
+    private static IEnumerable<string> SetAsideData(TuskSandbox sandbox, string cluster) =>
+        Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath(cluster), "members"), "data.before-restore-*", SearchOption.AllDirectories);
+
+    /// <summary>Once the restore has succeeded the agent deletes the data it set aside, in the background.</summary>
+    private static Task SetAsideDataDeletedAsync(TuskSandbox sandbox, string cluster) =>
+        sandbox.WaitUntilAsync("the data set aside by the restore is deleted", TimeSpan.FromSeconds(30), () => Task.FromResult(!SetAsideData(sandbox, cluster).Any()));
 }
