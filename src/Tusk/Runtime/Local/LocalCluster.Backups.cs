@@ -187,7 +187,7 @@ public sealed partial class LocalCluster
         }
 
         State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside, restorer?.Name);
-        (_restoring, _pauseEnded) = (null, false);
+        (_restoring, _pauseEnded, _patroniRestarted) = (null, false, false);
         State.LastRestore = new RestoreStatus(target.Description, RestorePhases.Running, now);
         // The restored database is as it was at the target: users and roles are checked again.
         // The stanza stays: it lives in the repository, and the system identifier is the same.
@@ -209,24 +209,26 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// Deletes, in the background, the data directories a restore set aside, once no restore
-    /// needs them (State.Restore keeps them while one is pending or has failed): deleting a large
-    /// directory takes longer than the restore's last step, and the cluster is back already. An
-    /// agent that stops halfway leaves the rest to the next one, which sweeps at its start.
+    /// needs them (State.Restore keeps them while one is pending or has failed) and the cluster
+    /// is Ready again: deleting a large directory takes longer than the restore's last step, and
+    /// done sooner it would compete for the disk with the replicas' base backups. An agent that
+    /// stops halfway leaves the rest to the next one, which looks once after it starts.
     /// </summary>
     private void SweepSetAsideDirectories()
     {
-        if (State.Restore is not null || _sweeping is { IsCompleted: false })
+        if (!_sweepPending || State.Restore is not null || Status?.Phase != ClusterPhases.Ready)
         {
             return;
         }
 
+        _sweepPending = false;
         var leftovers = _members
             .Where(m => System.IO.Directory.Exists(m.Directory))
             .SelectMany(m => System.IO.Directory.EnumerateDirectories(m.Directory, Path.GetFileName(m.DataDirectory) + ".before-restore-*"))
             .ToList();
         if (leftovers.Count > 0)
         {
-            _sweeping = Task.Run(() =>
+            _ = Task.Run(() =>
             {
                 foreach (var path in leftovers)
                 {
@@ -236,7 +238,7 @@ public sealed partial class LocalCluster
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        // Gone already (the cluster was purged) or not ours to delete: the next sweep tries again.
+                        // Gone already (the cluster was purged) or not ours to delete: left for the next agent.
                     }
                 }
             });
@@ -358,10 +360,11 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// The restored primary leads and takes writes: the members' configuration returns to
-    /// initdb, and the next cycle's preparation deletes the set-aside directories.
+    /// initdb, and the set-aside directories go once the cluster is Ready.
     /// </summary>
     private void FinishRestore(PendingRestore restore, PatroniMember leader, List<string> outcomes)
     {
+        _sweepPending = true;
         State.Restore = null;
         State.LastRestore = (State.LastRestore ?? new RestoreStatus(restore.Target.Description, RestorePhases.Running, restore.StartedAt)) with
         {

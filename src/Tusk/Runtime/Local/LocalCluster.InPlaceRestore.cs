@@ -19,8 +19,9 @@ namespace Tusk.Runtime.Local;
 public sealed partial class LocalCluster
 {
     private Task<CommandResult>? _restoring;
-    private Task? _sweeping;
+    private bool _sweepPending = true; // an earlier agent may have stopped while it deleted set-aside data
     private bool _pauseEnded;
+    private bool _patroniRestarted; // once per restore: see LogDiagnosis.PatroniRefusesPostmaster
 
     /// <summary>
     /// The member a restore in place restores: the primary, else any member PostgreSQL has run
@@ -157,6 +158,14 @@ public sealed partial class LocalCluster
             {
                 FailRestore(LogDiagnosis.Explain(Tail(member.RestoreLog), Plan.PostgresVersion)
                     ?? $"PostgreSQL on {name} stopped while it recovered; its log is {member.RestoreLog}", outcomes);
+            }
+            else if (!_pauseEnded && !_patroniRestarted && ProcessProbe.ReadPidFile(member.RestorePidFile) is { } postmaster
+                && LogDiagnosis.PatroniRefusesPostmaster(Tail(member.PatroniLog, 4096), postmaster))
+            {
+                // Paused, Patroni exits leaving PostgreSQL running; the one the next cycle starts adopts it.
+                _patroniRestarted = true;
+                await _patroni[name].StopAsync(TimeSpan.FromSeconds(10), cancel);
+                outcomes.Add($"restarted {name}'s Patroni: it did not take the PostgreSQL the agent started (pid {postmaster}) for a postmaster, because the clock has been stepped since Patroni started");
             }
             else if (!_pauseEnded && PostmasterFiles.Status(member.PostmasterPidFile) == "ready" && PostmasterFiles.InProduction(member.DataDirectory)
                 && _clock.GetUtcNow() - _lastNudge > TimeSpan.FromMilliseconds(250))

@@ -128,6 +128,7 @@ public sealed partial class LocalCluster
         status.LastOutcome = outcomes.Count > 0 ? outcomes[^1] : Status?.LastOutcome;
         SetStatus(status);
         SaveState();
+        SweepSetAsideDirectories();
         return outcomes;
     }
 
@@ -200,7 +201,6 @@ public sealed partial class LocalCluster
 
         _members = members;
         _backups.Prepare(Plan, members);
-        SweepSetAsideDirectories();
         if (State.Restore is { } restore)
         {
             _backups.PrepareRestore(Plan.Backups?.Global ?? new Dictionary<string, string>(), members, restore);

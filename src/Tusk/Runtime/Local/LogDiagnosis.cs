@@ -49,6 +49,18 @@ public static partial class LogDiagnosis
     public static bool ShowsDivergedTimeline(string logTail) =>
         logTail.Contains("is not in this server's history", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Patroni 3.0.2 tells whether the process postmaster.pid names is that postmaster by
+    /// comparing the file's start time with the process's, computed from the boot time psutil
+    /// read once, when Patroni started; after the wall clock has been stepped since by more than
+    /// 3 s it refuses the postmaster ("Process N is not postmaster, too much difference ..."),
+    /// so a PostgreSQL it did not start itself is never adopted. A Patroni started afresh reads
+    /// the boot time again (seen here: on this VM the clock is stepped by several seconds now
+    /// and then, and a restored primary then waited forever for its Patroni).
+    /// </summary>
+    public static bool PatroniRefusesPostmaster(string patroniLogTail, int pid) =>
+        patroniLogTail.Contains($"Process {pid} is not postmaster, too much difference", StringComparison.Ordinal);
+
     [GeneratedRegex("could not access file \"([^\"]+)\": No such file or directory")]
     private static partial Regex MissingLibrary();
 

@@ -100,4 +100,20 @@ public class LogDiagnosisTests
         Assert.Null(LogDiagnosis.Explain(log, 15));
         Assert.Null(LogDiagnosis.Explain("", 15));
     }
+
+    // A mock of the clock step: the wall clock cannot be stepped in a test without disturbing
+    // every other process. The line is Patroni 3.0.2's, as logged here during a restore.
+    [Fact]
+    public void Patroni_refusing_a_postmaster_after_a_clock_step_is_recognised_for_that_pid_only_mocked_clock_step()
+    {
+        const string Log = """
+            2026-12-01 04:43:05,446 INFO: Lock owner: None; I am bk3s-instance1-2
+            2026-12-01 04:43:05,494 INFO: Process 31130 is not postmaster, too much difference between PID file start time 1796100179.39 and process start time 1796100185
+            2026-12-01 04:43:05,494 WARNING: Postgresql is not running.
+            """;
+
+        Assert.True(LogDiagnosis.PatroniRefusesPostmaster(Log, 31130));
+        Assert.False(LogDiagnosis.PatroniRefusesPostmaster(Log, 3113));
+        Assert.False(LogDiagnosis.PatroniRefusesPostmaster("2026-12-01 04:43:06,117 INFO: PAUSE: no action. I am (bk3s-instance1-2)", 31130));
+    }
 }
