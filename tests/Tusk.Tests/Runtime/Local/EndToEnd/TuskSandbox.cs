@@ -178,6 +178,8 @@ public sealed class TuskSandbox : IAsyncDisposable
         }
 
         var described = leftovers.Select(pid => $"{pid} {CommandLine(pid)}").ToList();
+        // What the agent started and stopped (read before the directory goes): how a survivor escaped it.
+        var log = leftovers.Count == 0 ? "" : string.Join('\n', (File.Exists(Path.Combine(Home, "agent.log")) ? File.ReadLines(Path.Combine(Home, "agent.log")) : []).Where(l => l.Contains("started", StringComparison.Ordinal) || l.Contains("stopped", StringComparison.Ordinal) || l.Contains("adopted", StringComparison.Ordinal) || l.Contains("agent", StringComparison.Ordinal)).TakeLast(80));
         foreach (var pid in leftovers)
         {
             Kill(pid);
@@ -193,6 +195,6 @@ public sealed class TuskSandbox : IAsyncDisposable
         {
         }
 
-        Assert.True(leftovers.Count == 0, $"processes survived `tusk agent stop --all` ({stopped.Out.Trim()}):\n{string.Join('\n', described)}");
+        Assert.True(leftovers.Count == 0, $"processes survived `tusk agent stop --all` ({stopped.Out.Trim()}):\n{string.Join('\n', described)}\nthe agent's log:\n{log}");
     }
 }
