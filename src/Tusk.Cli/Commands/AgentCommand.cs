@@ -84,7 +84,12 @@ public static class AgentCommand
         var run = new Command("run", "Run the agent in the foreground (what `start` runs)");
         run.SetAction(async (_, cancel) =>
         {
-            await AgentHost.RunAsync(context.Home, cancel);
+            if (!await AgentHost.RunAsync(context.Home, cancel))
+            {
+                await context.Err.WriteLineAsync($"error: another agent already runs for {context.Home.Root}; `tusk agent status` shows it, `tusk agent stop` stops it");
+                return ExitCodes.Failed;
+            }
+
             return ExitCodes.Ok;
         });
 

@@ -10,6 +10,9 @@ public sealed class TuskHome(string root)
     public string Root { get; } = Path.GetFullPath(root);
     public string Socket => Path.Combine(Root, "agent.sock");
     public string AgentPidFile => Path.Combine(Root, "agent.pid");
+
+    /// <summary>Held (flock) by the one agent that runs for this state directory.</summary>
+    public string AgentLockFile => Path.Combine(Root, "agent.lock");
     public string AgentLog => Path.Combine(Root, "agent.log");
     public string EtcdDirectory => Path.Combine(Root, "etcd");
     public string CaDirectory => Path.Combine(Root, "ca");

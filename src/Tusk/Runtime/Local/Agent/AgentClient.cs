@@ -83,7 +83,8 @@ public sealed class AgentClient : IDisposable
         {
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        // An agent answers once its first cycle is done, which may wait on a stuck process (up to 10 s each).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if (await IsRunningAsync(cancel))

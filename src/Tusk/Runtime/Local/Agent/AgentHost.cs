@@ -12,9 +12,16 @@ namespace Tusk.Runtime.Local.Agent;
 /// </summary>
 public static class AgentHost
 {
-    public static async Task RunAsync(TuskHome home, CancellationToken cancel)
+    /// <returns>False, at once, when another agent already runs for this state directory.</returns>
+    public static async Task<bool> RunAsync(TuskHome home, CancellationToken cancel)
     {
         Directory.CreateDirectory(home.Root);
+        using var single = TryLock(home.AgentLockFile);
+        if (single is null)
+        {
+            return false;
+        }
+
         File.Delete(home.Socket);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -100,6 +107,26 @@ public static class AgentHost
             await app.StopAsync(CancellationToken.None);
             File.Delete(home.Socket);
             File.Delete(home.AgentPidFile);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// One agent per state directory. Two (two commands starting one at once, or a command that
+    /// stopped waiting for one still loading) would both supervise the same processes, and the
+    /// second would take the socket from the first, which then runs on unseen. FileShare.None is
+    /// an exclusive flock on Linux: the kernel releases it with the process, even on SIGKILL.
+    /// </summary>
+    private static FileStream? TryLock(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

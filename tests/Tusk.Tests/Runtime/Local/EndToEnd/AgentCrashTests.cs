@@ -41,4 +41,20 @@ public sealed class AgentCrashTests
         Assert.True(pidsBefore.SetEquals(sandbox.Processes().Where(p => p != agentPidAfter)), "processes were restarted instead of adopted");
         Assert.Contains("adopted", sandbox.AgentLog(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_second_agent_for_the_same_state_directory_exits_at_once_and_the_first_keeps_serving()
+    {
+        await using var sandbox = new TuskSandbox();
+        await sandbox.RunOkAsync("get", "clusters"); // starts the first agent
+        var first = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "agent.pid")), CultureInfo.InvariantCulture);
+
+        var second = await TuskCli.RunAsync(sandbox.Home, null, TimeSpan.FromSeconds(30), "agent", "run");
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("another agent already runs for", second.Err, StringComparison.Ordinal);
+        Assert.True(Tusk.Runtime.Local.Processes.ProcessProbe.IsAlive(first, "agent run"), "the first agent stopped");
+        Assert.Equal(first, int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "agent.pid")), CultureInfo.InvariantCulture));
+        await sandbox.RunOkAsync("get", "clusters"); // the socket is still the first agent's
+    }
 }
