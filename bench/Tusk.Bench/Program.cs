@@ -6,7 +6,7 @@ using Tusk.Bench;
 // Runs as root (baselines start PostgreSQL as the postgres account). Takes about ten minutes.
 // `-- --only env [--write docs/benchmarks.md]`: only issue 7's inventory figures (about a minute).
 // `-- --only pgbouncer [--tusk PATH] [--runs 3] [--seconds 30] [--write docs/benchmarks.md]`: issue 6's pooler figures (about ten minutes).
-// `-- --only backup [--tusk PATH] [--runs 3] [--write docs/benchmarks.md]`: issue 4's backup and restore figures (about five minutes).
+// `-- --only backup [--tusk PATH] [--runs 3] [--scale 20] [--write docs/benchmarks.md]`: issue 4's backup and restore figures (about five minutes at scale 20).
 // `-- --only switchover [--tusk PATH] [--runs N]`: only the switchover write gap of the local runtime (a minute or two).
 // `-- --only images [--tusk PATH] [--runs N] [--write docs/benchmarks.md]`: only issue 5's image figures (about a minute).
 // `-- --only kube-node [--tusk PATH] [--runs 3] [--write docs/benchmarks.md]`: issue 8's figures on a real single-node Kubernetes (about fifteen minutes).
@@ -23,7 +23,7 @@ if (Arg("--only") == "pgbouncer")
 
 if (Arg("--only") == "backup")
 {
-    return await BackupBenchmark.RunAsync(Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk"), int.Parse(Arg("--runs") ?? "3", CultureInfo.InvariantCulture), Arg("--write"));
+    return await BackupBenchmark.RunAsync(Arg("--tusk") ?? Path.GetFullPath("artifacts/tusk/tusk"), int.Parse(Arg("--runs") ?? "3", CultureInfo.InvariantCulture), Arg("--write"), int.Parse(Arg("--scale") ?? "20", CultureInfo.InvariantCulture));
 }
 
 if (Arg("--only") == "images")

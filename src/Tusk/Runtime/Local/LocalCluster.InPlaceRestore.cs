@@ -250,6 +250,7 @@ public sealed partial class LocalCluster
         }
 
         await SetPrimaryHealthAsync(leader, up: true, cancel);
+        ClearReplicaDirectories(leader, outcomes);
         var running = MembersWithPatroni().OrderByDescending(m => m.Name == leader);
         if (!await SetPauseAsync(client, running, paused: false, cancel))
         {
@@ -259,6 +260,28 @@ public sealed partial class LocalCluster
         _pauseEnded = true;
         outcomes.Add($"{leader} leads on the restored data; Patroni's pause ends and the other members are rebuilt from it");
         return true;
+    }
+
+    /// <summary>
+    /// The other members' data directories hold nothing of value during a restore in place
+    /// (their data is set aside), but a paused Patroni may have written into them: Patroni 3.0.2,
+    /// seeing the old leader's key once more just after PostgreSQL stopped, ran its "changing
+    /// primary_conninfo and restarting" task, which wrote its configuration files before it
+    /// failed. Such a directory is neither empty nor a cluster, and Patroni then refuses to copy
+    /// the new primary into it ("data dir for the cluster is not empty, but system ID is
+    /// invalid") until the agent rebuilds the member a minute later; seen here in a benchmark.
+    /// </summary>
+    private void ClearReplicaDirectories(string leader, List<string> outcomes)
+    {
+        foreach (var member in _members.Where(m => m.Name != leader && System.IO.Directory.Exists(m.DataDirectory) && !File.Exists(Path.Combine(m.DataDirectory, "PG_VERSION"))))
+        {
+            var written = System.IO.Directory.EnumerateFileSystemEntries(member.DataDirectory).Select(Path.GetFileName).ToList();
+            if (written.Count > 0)
+            {
+                EmptyDirectory(member.DataDirectory);
+                outcomes.Add($"emptied {member.Name}'s data directory of what its paused Patroni wrote there ({string.Join(", ", written)}), so it copies the restored primary");
+            }
+        }
     }
 
     private void FailRestore(string message, List<string> outcomes)
