@@ -46,6 +46,33 @@ public sealed class ProcessProbeTests : IDisposable
     }
 
     [Fact]
+    public void A_process_in_the_middle_of_an_exec_chain_is_alive_throughout()
+    {
+        // sh execs setsid, which execs sleep, as ProcessLauncher starts every server: while the
+        // kernel swaps programs, /proc/PID/cmdline reads empty for a moment.
+        var marker = $"30.{Random.Shared.NextInt64(1_000_000_000, 9_999_999_999)}"; // a duration for sleep, unique on the machine
+        var reads = 0;
+        for (var start = 0; start < 20; start++)
+        {
+            using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec \"$@\"", "sh", "setsid", "/bin/sleep", marker]))!;
+            try
+            {
+                for (var clock = Stopwatch.StartNew(); clock.ElapsedMilliseconds < 30; reads++)
+                {
+                    Assert.True(ProcessProbe.IsAlive(process.Id, marker), $"pid {process.Id} was taken for exited after {clock.Elapsed.TotalMilliseconds:0.0} ms of its start");
+                }
+            }
+            finally
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+        }
+
+        Assert.True(reads > 100);
+    }
+
+    [Fact]
     public void A_PID_that_cannot_exist_is_not_alive()
     {
         Assert.False(ProcessProbe.IsAlive(int.MaxValue));
