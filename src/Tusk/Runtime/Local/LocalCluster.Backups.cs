@@ -125,12 +125,12 @@ public sealed partial class LocalCluster
         }
 
         // A failed restore may be retried with another target; one still running may not.
-        var failed = State.Restore is not null && State.LastRestore?.Phase == RestorePhases.Failed ? State.Restore : null;
-        if ((State.Restore is not null && failed is null) || _backups.Running is not null)
+        if (Restoring || _backups.Running is not null)
         {
-            return (false, State.Restore is not null ? "a restore is already in progress" : "a backup is running; wait for it to finish (`tusk describe cluster` shows it)");
+            return (false, Restoring ? "a restore is already in progress" : "a backup is running; wait for it to finish (`tusk describe cluster` shows it)");
         }
 
+        var failed = State.Restore; // not null only when a failed restore is retried
         var (records, message) = await ListBackupsAsync(cancel);
         var usable = records?.Where(b => b.Repo == repo.Name).ToList() ?? [];
         if (records is null || usable.Count == 0)

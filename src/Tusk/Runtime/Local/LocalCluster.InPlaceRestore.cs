@@ -144,7 +144,7 @@ public sealed partial class LocalCluster
     /// </summary>
     private async Task AdvanceInPlaceRestoreAsync(List<string> outcomes, CancellationToken cancel)
     {
-        if (State.Restore is not { Member: { } name } restore || State.LastRestore?.Phase == RestorePhases.Failed
+        if (!Restoring || State.Restore is not { Member: { } name } restore
             || _members.FirstOrDefault(m => m.Name == name) is not { } member)
         {
             return;

@@ -178,8 +178,12 @@ public sealed class TuskSandbox : IAsyncDisposable
         }
 
         var described = leftovers.Select(pid => $"{pid} {CommandLine(pid)}").ToList();
-        // What the agent started and stopped (read before the directory goes): how a survivor escaped it.
-        var log = leftovers.Count == 0 ? "" : string.Join('\n', (File.Exists(Path.Combine(Home, "agent.log")) ? File.ReadLines(Path.Combine(Home, "agent.log")) : []).Where(l => l.Contains("started", StringComparison.Ordinal) || l.Contains("stopped", StringComparison.Ordinal) || l.Contains("adopted", StringComparison.Ordinal) || l.Contains("agent", StringComparison.Ordinal)).TakeLast(80));
+        // What the agent started, restarted, adopted and stopped (read before the directory goes):
+        // how a survivor escaped it. Every line names "tusk.agent", so the filter is on the verbs.
+        var agentLog = Path.Combine(Home, "agent.log");
+        var log = leftovers.Count == 0 || !File.Exists(agentLog) ? "" : string.Join('\n', File.ReadLines(agentLog)
+            .Where(l => new[] { "started", "stopped", "adopted" }.Any(verb => l.Contains(verb, StringComparison.Ordinal)))
+            .TakeLast(80));
         foreach (var pid in leftovers)
         {
             Kill(pid);
