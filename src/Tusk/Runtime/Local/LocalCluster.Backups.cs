@@ -12,6 +12,11 @@ namespace Tusk.Runtime.Local;
 /// <summary>The cluster's backups, restores and clones (pgBackRest); the rest of its life is in LocalCluster.cs.</summary>
 public sealed partial class LocalCluster
 {
+    // How long each member's Patroni and restore logs were when the restore began, so a failed
+    // attempt's lines do not fail its retry (in memory: an agent that restarts during a restore
+    // reads the whole tail again).
+    private Dictionary<string, long> _logLengthsAtRestore = new(StringComparer.Ordinal);
+
     /// <summary>On the primary, once per cycle: the stanza, archiving's health, due schedules, and a fresh `info` now and then.</summary>
     private async Task<string?> ObserveBackupsAsync(LocalMember leader, NpgsqlConnection connection, List<string> outcomes, CancellationToken cancel)
     {
@@ -187,6 +192,7 @@ public sealed partial class LocalCluster
         }
 
         State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside, restorer?.Name);
+        _logLengthsAtRestore = _members.SelectMany(m => new[] { m.PatroniLog, m.RestoreLog }).ToDictionary(log => log, log => File.Exists(log) ? new FileInfo(log).Length : 0, StringComparer.Ordinal);
         (_restoring, _pauseEnded, _patroniRestarted) = (null, false, false);
         State.LastRestore = new RestoreStatus(target.Description, RestorePhases.Running, now);
         // The restored database is as it was at the target: users and roles are checked again.

@@ -156,23 +156,23 @@ public sealed partial class LocalCluster
             // Once the pause has ended Patroni may restart PostgreSQL itself: either postmaster counts.
             if (!new[] { member.RestorePidFile, member.PostmasterPidFile }.Any(f => ProcessProbe.ReadPidFile(f) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory)))
             {
-                FailRestore(LogDiagnosis.Explain(Tail(member.RestoreLog), Plan.PostgresVersion)
+                FailRestore(LogDiagnosis.Explain(RestoreTail(member.RestoreLog), Plan.PostgresVersion)
                     ?? $"PostgreSQL on {name} stopped while it recovered; its log is {member.RestoreLog}", outcomes);
             }
             else if (!_pauseEnded && !_patroniRestarted && ProcessProbe.ReadPidFile(member.RestorePidFile) is { } postmaster
-                && LogDiagnosis.PatroniRefusesPostmaster(Tail(member.PatroniLog, 4096), postmaster))
+                && LogDiagnosis.PatroniRefusesPostmaster(RestoreTail(member.PatroniLog, 4096), postmaster))
             {
                 // Paused, Patroni exits leaving PostgreSQL running; the one the next cycle starts adopts it.
                 _patroniRestarted = true;
                 await _patroni[name].StopAsync(TimeSpan.FromSeconds(10), cancel);
                 outcomes.Add($"restarted {name}'s Patroni: it did not take the PostgreSQL the agent started (pid {postmaster}) for a postmaster, because the clock has been stepped since Patroni started");
             }
-            else if (!_pauseEnded && PostmasterFiles.Status(member.PostmasterPidFile) == "ready" && PostmasterFiles.InProduction(member.DataDirectory)
+            else if (!_pauseEnded && PostmasterFiles.RunsAsPrimary(member.DataDirectory)
                 && _clock.GetUtcNow() - _lastNudge > TimeSpan.FromMilliseconds(250))
             {
-                // Promoted ("ready" alone is also a standby's): the member's Patroni takes the
-                // leader key on its next loop, which this no-op PATCH (the pause as it is) brings
-                // forward from up to loop_wait away; again every 250 ms until it has.
+                // Promoted: the member's Patroni takes the leader key on its next loop, which this
+                // no-op PATCH (the pause as it is) brings forward from up to loop_wait away; again
+                // every 250 ms until it has.
                 _lastNudge = _clock.GetUtcNow();
                 await Patroni.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, cancel);
             }
@@ -231,10 +231,15 @@ public sealed partial class LocalCluster
     /// <summary>
     /// The restored member leads: HAProxy routes to it at once, and the pause ends, through
     /// every member so each one's loop runs now — the others, empty, copy the new primary.
-    /// Only once the PostgreSQL the agent started says it is a primary ("ready" in
-    /// postmaster.pid): until its Patroni sees PostgreSQL gone, the old primary's Patroni may
-    /// still hold (or take again) the leader key, and ending the pause then would let Patroni
-    /// act on a directory pgBackRest is still writing. False while the pause lasts.
+    /// Only once the PostgreSQL the agent started has been promoted at the target
+    /// (<see cref="PostmasterFiles.RunsAsPrimary"/>). The leader key may name the restored
+    /// member, "running", while its PostgreSQL is still a hot standby: Patroni 3.0.2's REST
+    /// API replaces the cluster its HA loop holds with the one it loads for the agent's
+    /// GET /cluster, so a loop that began while the old primary ran refreshes its lock against
+    /// a cluster without the key the agent deleted and writes the key again (etcd3.py,
+    /// _update_leader); its next loop drops it. Ended then, the pause would let Patroni promote
+    /// PostgreSQL short of the target (in CI, a restore to a time the WAL never reaches
+    /// "succeeded"). False while the pause lasts.
     /// </summary>
     private async Task<bool> EndPauseAfterRestoreAsync(PatroniClient client, PendingRestore restore, string leader, List<string> outcomes, CancellationToken cancel)
     {
@@ -244,7 +249,7 @@ public sealed partial class LocalCluster
         }
 
         if (!restore.Recovering || restore.Member != leader || _members.FirstOrDefault(m => m.Name == leader) is not { } member
-            || PostmasterFiles.Status(member.PostmasterPidFile) != "ready")
+            || !PostmasterFiles.RunsAsPrimary(member.DataDirectory))
         {
             return false;
         }

@@ -376,7 +376,7 @@ public sealed partial class LocalCluster
         }
         else if (_members.Count > 0)
         {
-            diagnosis = _members.Select(m => LogDiagnosis.Explain(Tail(m.PatroniLog), Plan.PostgresVersion)).FirstOrDefault(d => d is not null);
+            diagnosis = _members.Select(m => LogDiagnosis.Explain(RestoreTail(m.PatroniLog), Plan.PostgresVersion)).FirstOrDefault(d => d is not null);
             if (diagnosis is not null && State.Restore is not null && State.LastRestore is { Phase: RestorePhases.Running } running)
             {
                 State.LastRestore = running with { Phase = RestorePhases.Failed, Message = diagnosis };
@@ -742,7 +742,12 @@ public sealed partial class LocalCluster
 
     private void SaveState() => SecretFile.WriteAllTextAtomic(Directory.State, Json.Serialize(State, Json.Types.ClusterState), Modes.PrivateFile);
 
-    private static string Tail(string path, int bytes = 16384)
+    /// <summary>A log's tail; while a restore runs, only what was written since it began.</summary>
+    private string RestoreTail(string path, int bytes = 16384) =>
+        Tail(path, bytes, State.Restore is null ? 0 : _logLengthsAtRestore.GetValueOrDefault(path));
+
+    /// <summary>The last <paramref name="bytes"/> of a log, none of it before offset <paramref name="from"/>.</summary>
+    private static string Tail(string path, int bytes = 16384, long from = 0)
     {
         if (!File.Exists(path))
         {
@@ -750,7 +755,7 @@ public sealed partial class LocalCluster
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(Math.Max(0, stream.Length - bytes), SeekOrigin.Begin);
+        stream.Seek(Math.Min(stream.Length, Math.Max(from, stream.Length - bytes)), SeekOrigin.Begin);
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

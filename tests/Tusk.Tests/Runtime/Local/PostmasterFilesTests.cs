@@ -50,10 +50,12 @@ public sealed class PostmasterFilesTests
             await server.StartAsync();
             Assert.Equal("ready", PostmasterFiles.Status(pidFile));
             Assert.False(PostmasterFiles.InProduction(server.Data));
+            Assert.False(PostmasterFiles.RunsAsPrimary(server.Data));
 
             await server.PromoteAsync();
             Assert.Equal("ready", PostmasterFiles.Status(pidFile));
             Assert.True(PostmasterFiles.InProduction(server.Data));
+            Assert.True(PostmasterFiles.RunsAsPrimary(server.Data));
         }
         finally
         {
@@ -61,6 +63,7 @@ public sealed class PostmasterFilesTests
         }
 
         Assert.False(PostmasterFiles.InProduction(server.Data)); // no pg_control at all
+        Assert.False(PostmasterFiles.RunsAsPrimary(server.Data));
     }
 
     [Fact]

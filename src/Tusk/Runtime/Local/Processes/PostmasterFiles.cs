@@ -34,6 +34,14 @@ public static class PostmasterFiles
     public static bool InProduction(string dataDirectory) => ClusterState(dataDirectory) == 6;
 
     /// <summary>
+    /// True once the server in this directory runs as a primary: its postmaster says "ready" and
+    /// pg_control says "in production". Either alone is not enough: a hot standby says "ready",
+    /// and pg_control stays "in production" after a crash.
+    /// </summary>
+    public static bool RunsAsPrimary(string dataDirectory) =>
+        Status(Path.Combine(dataDirectory, "postmaster.pid")) == "ready" && InProduction(dataDirectory);
+
+    /// <summary>
     /// The cluster state in pg_control: ControlFileData starts with the system identifier (8
     /// bytes), the control and catalog versions (4 each), then the state, a 4-byte enum (DBState)
     /// with the same values in every release since 8.2. The file is written in one sector, so a

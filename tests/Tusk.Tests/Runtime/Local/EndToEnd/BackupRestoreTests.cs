@@ -134,7 +134,7 @@ public sealed class BackupRestoreTests
         // set aside; a retry with another target succeeds.
         var future = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
         var unreachable = await sandbox.RunAsync("restore", "kept", "--to-time", future, "--yes", "--wait", "--timeout", "120s");
-        Assert.NotEqual(0, unreachable.ExitCode);
+        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
         var failed = (await sandbox.ClusterAsync("kept")).Status!.Restore!;
         Assert.Equal("Failed", failed.Phase);
         Assert.Contains("cannot reach its target", failed.Message, StringComparison.Ordinal);
@@ -191,6 +191,88 @@ public sealed class BackupRestoreTests
         }
 
         Assert.EndsWith("to the end of the archived WAL", (await sandbox.ClusterAsync("latest")).Status!.Restore!.Target, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Patroni 3.0.2 can put the leader key back just after the agent deleted it: a loop that
+    /// began while the old primary ran refreshes its lock against the cluster the REST API last
+    /// loaded (the agent's own GET /cluster), finds no key there and writes it again. Until that
+    /// Patroni's next loop drops it, the key names the member being restored, "running", while its
+    /// PostgreSQL is still a hot standby replaying WAL. The test plants that key (the race itself
+    /// cannot be forced) during a restore to a time the WAL never reaches: ending the pause then
+    /// would let Patroni promote PostgreSQL short of the target, and the restore "succeeded".
+    /// </summary>
+    [Fact]
+    public async Task A_restore_waits_for_the_promotion_at_its_target_even_while_a_planted_stale_leader_key_names_the_member()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("stale", WithBackups(TuskSandbox.Manifest("stale", port, replicas: 1))), "--wait", "--timeout", "150s");
+        await WaitForStanzaAsync(sandbox, "stale");
+        await sandbox.RunOkAsync("backup", "stale", "--wait");
+        await using (var connection = await sandbox.ConnectAsync("stale", port))
+        {
+            // Enough WAL after the backup that the restored server spends seconds as a hot standby.
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE filler AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 400000) g");
+        }
+
+        var member = (await sandbox.ClusterAsync("stale")).Status!.Primary!;
+        var etcdPort = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "etcd", "ports")).Split(' ')[0], CultureInfo.InvariantCulture);
+        using var http = new HttpClient();
+        var etcd = new Tusk.Runtime.Local.Clients.EtcdClient(http, etcdPort);
+        using var planting = new CancellationTokenSource();
+        var planter = Task.Run(async () =>
+        {
+            while (!planting.IsCancellationRequested)
+            {
+                await etcd.PutAsync("/tusk/default-stale/leader", member, CancellationToken.None);
+                await Task.Delay(20, CancellationToken.None);
+            }
+        });
+
+        var future = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
+        var unreachable = await sandbox.RunAsync("restore", "stale", "--to-time", future, "--yes", "--wait", "--timeout", "120s");
+        await planting.CancelAsync();
+        await planter;
+        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
+        Assert.Contains("cannot reach its target", (await sandbox.ClusterAsync("stale")).Status!.Restore!.Message, StringComparison.Ordinal);
+        // Whether Patroni gets to promote before recovery fails is a matter of timing; the pause must not end at all.
+        Assert.DoesNotContain("Patroni's pause ends", sandbox.AgentLog(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_member_to_restore_in_place_Patronis_bootstrap_restores_and_a_failed_attempt_does_not_fail_its_retry()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("fallback", WithBackups(TuskSandbox.Manifest("fallback", port, replicas: 1))), "--wait", "--timeout", "150s");
+        await WaitForStanzaAsync(sandbox, "fallback");
+        await sandbox.RunOkAsync("backup", "fallback", "--wait");
+        var backup = Assert.Single(await BackupsAsync(sandbox, "fallback"));
+        await using (var connection = await sandbox.ConnectAsync("fallback", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_backup (x int)");
+        }
+
+        // A restore in place starts PostgreSQL with the arguments in postmaster.opts; without them, Patroni's bootstrap restores.
+        foreach (var opts in Directory.EnumerateFiles(Path.Combine(sandbox.ClusterPath("fallback"), "members"), "postmaster.opts", SearchOption.AllDirectories))
+        {
+            File.Delete(opts);
+        }
+
+        var future = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
+        var unreachable = await sandbox.RunAsync("restore", "fallback", "--to-time", future, "--yes", "--wait", "--timeout", "120s");
+        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
+        Assert.Contains("cannot reach its target", (await sandbox.ClusterAsync("fallback")).Status!.Restore!.Message, StringComparison.Ordinal);
+
+        // The failed attempt's lines are still in Patroni's log; the retry is judged on its own.
+        await sandbox.RunOkAsync("restore", "fallback", "--to-backup", backup.Label, "--yes", "--wait", "--timeout", "120s");
+        await using (var connection = await sandbox.ConnectAsync("fallback", port))
+        {
+            Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_backup') IS NULL"));
+        }
+
+        Assert.DoesNotContain("while Patroni is paused", sandbox.AgentLog(), StringComparison.Ordinal);
     }
 
     [Fact]
