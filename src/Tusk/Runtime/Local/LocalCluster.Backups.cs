@@ -160,7 +160,7 @@ public sealed partial class LocalCluster
         }
 
         var restorer = InPlaceRestoreMember(failed);
-        if (restorer is not null && await PausePatroniAsync(cancel))
+        if (restorer is not null && await PausePatroniAsync(restorer, cancel))
         {
             await StopPostgresForRestoreAsync(outcomes, cancel);
         }
@@ -193,7 +193,7 @@ public sealed partial class LocalCluster
 
         State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside, restorer?.Name);
         _logLengthsAtRestore = _members.SelectMany(m => new[] { m.PatroniLog, m.RestoreLog }).ToDictionary(log => log, log => File.Exists(log) ? new FileInfo(log).Length : 0, StringComparer.Ordinal);
-        (_restoring, _pauseEnded, _patroniRestarted) = (null, false, false);
+        (_restoring, _pauseEnded, _patroniRestarted, _restoreRetries) = (null, false, false, 0);
         State.LastRestore = new RestoreStatus(target.Description, RestorePhases.Running, now);
         // The restored database is as it was at the target: users and roles are checked again.
         // The stanza stays: it lives in the repository, and the system identifier is the same.

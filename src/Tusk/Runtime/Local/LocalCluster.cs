@@ -426,7 +426,9 @@ public sealed partial class LocalCluster
     /// a leader runs — after a second failure during its pg_rewind, Patroni starts it as a
     /// standby with no primary and waits 300 s before trying anything else. What is discarded is
     /// WAL no acknowledged commit depends on: in asynchronous mode it was lost at failover; in
-    /// synchronous mode the standby had every acknowledged commit.
+    /// synchronous mode the standby had every acknowledged commit. A member whose data directory
+    /// holds only Patroni's saved configuration is not rebuilt but emptied: Patroni copies the
+    /// primary into it on its next loop.
     /// </summary>
     private async Task RebuildStuckReplicasAsync(PatroniClient client, IReadOnlyList<PatroniMember> members, HashSet<string> streaming, List<string> outcomes, CancellationToken cancel)
     {
@@ -434,6 +436,16 @@ public sealed partial class LocalCluster
         foreach (var member in _members)
         {
             var seen = members.FirstOrDefault(m => m.Name == member.Name);
+            if (seen is { IsLeader: false } && PatroniCache.IsAllThatIsIn(member.DataDirectory))
+            {
+                // Patroni saved its configuration into the directory it was to copy the primary
+                // into, then refuses it ("not empty, but system ID is invalid") and, its state
+                // unchanged, is never taken for stuck: seen after a restore, for minutes.
+                EmptyDirectory(member.DataDirectory);
+                outcomes.Add($"emptied {member.Name}'s data directory, which held only Patroni's saved configuration, so Patroni copies the primary into it");
+                continue;
+            }
+
             if (seen is null || seen.IsLeader || streaming.Contains(member.Name) || seen.State is "running" or "creating replica")
             {
                 _stuckSince.Remove(member.Name);

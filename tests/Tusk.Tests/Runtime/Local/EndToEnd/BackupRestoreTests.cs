@@ -240,6 +240,56 @@ public sealed class BackupRestoreTests
         Assert.DoesNotContain("Patroni's pause ends", sandbox.AgentLog(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A paused Patroni may save its configuration (patroni.dynamic.json) into the emptied data
+    /// directory just as pgBackRest starts, and pgBackRest restores only into an empty one: the
+    /// agent empties it and runs pgBackRest again, up to three times. The test stands in for
+    /// Patroni and writes the file back each time (Patroni writes it once), so all three retries
+    /// fail; the restore then fails with pgBackRest's own reason, and once the writer stops, the
+    /// same restore run again succeeds.
+    /// </summary>
+    [Fact]
+    public async Task A_file_a_stand_in_for_Patroni_keeps_writing_into_the_emptied_directory_costs_three_retries_then_pgBackRests_reason()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("crowded", WithBackups(TuskSandbox.Manifest("crowded", port, replicas: 1))), "--wait", "--timeout", "150s");
+        await WaitForStanzaAsync(sandbox, "crowded");
+        await sandbox.RunOkAsync("backup", "crowded", "--wait");
+        var backup = Assert.Single(await BackupsAsync(sandbox, "crowded"));
+        var data = Path.Combine(sandbox.ClusterPath("crowded"), "members", (await sandbox.ClusterAsync("crowded")).Status!.Primary!, "data");
+        using var writing = new CancellationTokenSource();
+        var writer = Task.Run(() =>
+        {
+            while (!writing.IsCancellationRequested)
+            {
+                try
+                {
+                    if (Directory.Exists(data) && !File.Exists(Path.Combine(data, "PG_VERSION")) && !File.Exists(Path.Combine(data, "patroni.dynamic.json"))
+                        && Directory.EnumerateDirectories(Path.GetDirectoryName(data)!, "data.before-restore-*").Any())
+                    {
+                        File.WriteAllText(Path.Combine(data, "patroni.dynamic.json"), """{"pause": true}""");
+                    }
+                }
+                catch (IOException)
+                {
+                    // The agent emptied the directory meanwhile: write again on the next turn.
+                }
+            }
+        });
+
+        var crowded = await sandbox.RunAsync("restore", "crowded", "--to-backup", backup.Label, "--yes", "--wait", "--timeout", "120s");
+        await writing.CancelAsync();
+        await writer;
+        Assert.True(crowded.ExitCode != 0, $"the restore succeeded into a directory that was never empty:\n{crowded.Err}\n{sandbox.AgentLog()}");
+        Assert.Equal(3, sandbox.AgentLog().Split("again: Patroni saved its configuration into the empty data directory").Length - 1);
+        Assert.Contains("ERROR: [040]: unable to restore to path", (await sandbox.ClusterAsync("crowded")).Status!.Restore!.Message, StringComparison.Ordinal);
+
+        await sandbox.RunOkAsync("restore", "crowded", "--to-backup", backup.Label, "--yes", "--wait", "--timeout", "120s");
+        await using var connection = await sandbox.ConnectAsync("crowded", port);
+        Assert.Equal(1, await TuskSandbox.ScalarAsync(connection, "SELECT 1"));
+    }
+
     [Fact]
     public async Task Without_a_member_to_restore_in_place_Patronis_bootstrap_restores_and_a_failed_attempt_does_not_fail_its_retry()
     {

@@ -35,6 +35,40 @@ public sealed class FailoverTests
             (await sandbox.ClusterAsync("crash")).Status!.Instances.Single(i => i.Name == leader.Name).State == "streaming");
     }
 
+    /// <summary>
+    /// Patroni 3.0.2 saves its configuration (patroni.dynamic.json) into the data directory at
+    /// the end of a loop; landing in a replica's empty directory before the primary is copied in
+    /// (seen after a restore), it makes Patroni refuse the directory ("not empty, but system ID is
+    /// invalid") while the member's state stays what it was, for as long as nobody acts. The
+    /// test puts such a directory in place of a live replica's and kills its postmaster.
+    /// </summary>
+    [Fact]
+    public async Task A_replica_whose_data_directory_holds_only_Patronis_saved_configuration_is_emptied_and_copied_again()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var before = await sandbox.CreateAsync("cached", port, replicas: 2);
+        var replica = before.Status!.Instances.Single(i => i.Role != "leader");
+        var data = Path.Combine(sandbox.ClusterPath("cached"), "members", replica.Name, "data");
+        var staged = data + ".staged";
+        Directory.CreateDirectory(staged);
+        await File.WriteAllTextAsync(Path.Combine(staged, "patroni.dynamic.json"), """{"ttl": 30}""");
+        using (var chown = Process.Start("chown", ["-R", "postgres:postgres", staged]))
+        {
+            await chown.WaitForExitAsync();
+        }
+
+        File.SetUnixFileMode(staged, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        Directory.Move(data, data + ".old");
+        Directory.Move(staged, data);
+        TuskSandbox.Kill(postmaster);
+
+        await sandbox.WaitUntilAsync($"{replica.Name} streams again", TimeSpan.FromSeconds(90), async () =>
+            File.Exists(Path.Combine(data, "PG_VERSION")) && (await sandbox.ClusterAsync("cached")).Status!.Instances.Single(i => i.Name == replica.Name).State == "streaming");
+        Assert.Contains($"emptied {replica.Name}'s data directory, which held only Patroni's saved configuration", sandbox.AgentLog(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task In_synchronous_mode_every_commit_acknowledged_before_the_leader_is_killed_survives()
     {

@@ -1,0 +1,20 @@
+namespace Tusk.Runtime.Local.Processes;
+
+/// <summary>
+/// Patroni's copy of the cluster's dynamic configuration, which it saves into the data
+/// directory at the end of a loop in which that configuration changed (Patroni 3.0.2,
+/// config.py save_cache: a temporary file "patroni.dynamic.json.XXXX", then renamed).
+/// </summary>
+public static class PatroniCache
+{
+    private const string FileName = "patroni.dynamic.json";
+
+    /// <summary>
+    /// True when a directory holds Patroni's saved configuration and nothing else: pgBackRest
+    /// refuses to restore into it, and emptying it loses nothing.
+    /// </summary>
+    public static bool IsAllThatIsIn(string directory) =>
+        Directory.Exists(directory)
+        && Directory.EnumerateFileSystemEntries(directory).ToList() is { Count: > 0 } entries
+        && entries.All(e => Path.GetFileName(e).StartsWith(FileName, StringComparison.Ordinal));
+}
