@@ -132,8 +132,7 @@ public sealed class BackupRestoreTests
 
         // A target the archive cannot reach: the restore fails with the reason and keeps the data
         // set aside; a retry with another target succeeds.
-        var future = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
-        var unreachable = await sandbox.RunAsync("restore", "kept", "--to-time", future, "--yes", "--wait", "--timeout", "120s");
+        var unreachable = await sandbox.RunAsync("restore", "kept", "--to-time", AnHourFromNow(), "--yes", "--wait", "--timeout", "120s");
         Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
         var failed = (await sandbox.ClusterAsync("kept")).Status!.Restore!;
         Assert.Equal("Failed", failed.Phase);
@@ -206,10 +205,7 @@ public sealed class BackupRestoreTests
     public async Task A_restore_waits_for_the_promotion_at_its_target_even_while_a_planted_stale_leader_key_names_the_member()
     {
         await using var sandbox = new TuskSandbox();
-        var port = TuskSandbox.FreePortPair();
-        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("stale", WithBackups(TuskSandbox.Manifest("stale", port, replicas: 1))), "--wait", "--timeout", "150s");
-        await WaitForStanzaAsync(sandbox, "stale");
-        await sandbox.RunOkAsync("backup", "stale", "--wait");
+        var (port, _) = await OneInstanceWithAFullBackupAsync(sandbox, "stale");
         await using (var connection = await sandbox.ConnectAsync("stale", port))
         {
             // Enough WAL after the backup that the restored server spends seconds as a hot standby.
@@ -230,8 +226,7 @@ public sealed class BackupRestoreTests
             }
         });
 
-        var future = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
-        var unreachable = await sandbox.RunAsync("restore", "stale", "--to-time", future, "--yes", "--wait", "--timeout", "120s");
+        var unreachable = await sandbox.RunAsync("restore", "stale", "--to-time", AnHourFromNow(), "--yes", "--wait", "--timeout", "120s");
         await planting.CancelAsync();
         await planter;
         Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
@@ -252,11 +247,7 @@ public sealed class BackupRestoreTests
     public async Task A_file_a_stand_in_for_Patroni_keeps_writing_into_the_emptied_directory_costs_three_retries_then_pgBackRests_reason()
     {
         await using var sandbox = new TuskSandbox();
-        var port = TuskSandbox.FreePortPair();
-        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("crowded", WithBackups(TuskSandbox.Manifest("crowded", port, replicas: 1))), "--wait", "--timeout", "150s");
-        await WaitForStanzaAsync(sandbox, "crowded");
-        await sandbox.RunOkAsync("backup", "crowded", "--wait");
-        var backup = Assert.Single(await BackupsAsync(sandbox, "crowded"));
+        var (port, backup) = await OneInstanceWithAFullBackupAsync(sandbox, "crowded");
         var data = Path.Combine(sandbox.ClusterPath("crowded"), "members", (await sandbox.ClusterAsync("crowded")).Status!.Primary!, "data");
         using var writing = new CancellationTokenSource();
         var writer = Task.Run(() =>
@@ -294,11 +285,7 @@ public sealed class BackupRestoreTests
     public async Task Without_a_member_to_restore_in_place_Patronis_bootstrap_restores_and_a_failed_attempt_does_not_fail_its_retry()
     {
         await using var sandbox = new TuskSandbox();
-        var port = TuskSandbox.FreePortPair();
-        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest("fallback", WithBackups(TuskSandbox.Manifest("fallback", port, replicas: 1))), "--wait", "--timeout", "150s");
-        await WaitForStanzaAsync(sandbox, "fallback");
-        await sandbox.RunOkAsync("backup", "fallback", "--wait");
-        var backup = Assert.Single(await BackupsAsync(sandbox, "fallback"));
+        var (port, backup) = await OneInstanceWithAFullBackupAsync(sandbox, "fallback");
         await using (var connection = await sandbox.ConnectAsync("fallback", port))
         {
             await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_backup (x int)");
@@ -310,8 +297,7 @@ public sealed class BackupRestoreTests
             File.Delete(opts);
         }
 
-        var future = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
-        var unreachable = await sandbox.RunAsync("restore", "fallback", "--to-time", future, "--yes", "--wait", "--timeout", "120s");
+        var unreachable = await sandbox.RunAsync("restore", "fallback", "--to-time", AnHourFromNow(), "--yes", "--wait", "--timeout", "120s");
         Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
         Assert.Contains("cannot reach its target", (await sandbox.ClusterAsync("fallback")).Status!.Restore!.Message, StringComparison.Ordinal);
 
@@ -386,6 +372,18 @@ public sealed class BackupRestoreTests
         await sandbox.WaitUntilAsync("archiving recovers and the cluster is Ready again", TimeSpan.FromSeconds(90), async () =>
             (await sandbox.ClusterAsync("fragile")).Status is { Phase: ClusterPhases.Ready, Backups.ArchiveError: null });
     }
+
+    private static async Task<(int Port, BackupRecord Backup)> OneInstanceWithAFullBackupAsync(TuskSandbox sandbox, string cluster)
+    {
+        var port = TuskSandbox.FreePortPair();
+        await sandbox.RunOkAsync("apply", "-f", sandbox.WriteManifest(cluster, WithBackups(TuskSandbox.Manifest(cluster, port, replicas: 1))), "--wait", "--timeout", "150s");
+        await WaitForStanzaAsync(sandbox, cluster);
+        await sandbox.RunOkAsync("backup", cluster, "--wait");
+        return (port, Assert.Single(await BackupsAsync(sandbox, cluster)));
+    }
+
+    /// <summary>A restore target no archived WAL reaches.</summary>
+    private static string AnHourFromNow() => DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00";
 
     private static async Task WaitForStanzaAsync(TuskSandbox sandbox, string cluster) =>
         await sandbox.WaitUntilAsync($"{cluster}'s stanza is created", TimeSpan.FromSeconds(60), async () =>
