@@ -436,7 +436,7 @@ public sealed partial class LocalCluster
         foreach (var member in _members)
         {
             var seen = members.FirstOrDefault(m => m.Name == member.Name);
-            if (seen is { IsLeader: false } && PatroniCache.IsAllThatIsIn(member.DataDirectory))
+            if (seen is { IsLeader: false } && !streaming.Contains(member.Name) && PatroniCache.IsAllThatIsIn(member.DataDirectory))
             {
                 // Patroni saved its configuration into the directory it was to copy the primary
                 // into, then refuses it ("not empty, but system ID is invalid") and, its state

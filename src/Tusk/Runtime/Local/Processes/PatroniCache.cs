@@ -11,10 +11,27 @@ public static class PatroniCache
 
     /// <summary>
     /// True when a directory holds Patroni's saved configuration and nothing else: pgBackRest
-    /// refuses to restore into it, and emptying it loses nothing.
+    /// refuses to restore into it, and emptying it loses nothing. Stops at the first other
+    /// entry: a live data directory holds dozens, and this runs every cycle.
     /// </summary>
-    public static bool IsAllThatIsIn(string directory) =>
-        Directory.Exists(directory)
-        && Directory.EnumerateFileSystemEntries(directory).ToList() is { Count: > 0 } entries
-        && entries.All(e => Path.GetFileName(e).StartsWith(FileName, StringComparison.Ordinal));
+    public static bool IsAllThatIsIn(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return false;
+        }
+
+        var any = false;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory))
+        {
+            if (!Path.GetFileName(entry).StartsWith(FileName, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
+    }
 }
