@@ -154,12 +154,20 @@ public sealed partial class LocalCluster
             return (false, $"restoring {Plan.Name} to {target.Description} stops it, discards every change made after that on all {members} members, and moves the timeline forward; run again with --yes to do it");
         }
 
+        var restorer = InPlaceRestoreMember(failed);
+        if (restorer is not null)
+        {
+            // The copy needs nothing stopped: it runs while the cluster still serves (and while
+            // the WAL is archived, Patroni paused and PostgreSQL stopped), so it is not downtime.
+            _backups.PrepareRestore(backups.Global, _members, _backups.RepoPath(repo));
+            StartPgBackRest(restorer, target);
+        }
+
         if (!target.Options.Contains("--type=immediate"))
         {
             await ArchiveLatestWalAsync(outcomes, cancel); // a backup's own WAL is archived before the backup ends
         }
 
-        var restorer = InPlaceRestoreMember(failed);
         if (restorer is not null && await PausePatroniAsync(restorer, cancel))
         {
             await StopPostgresForRestoreAsync(outcomes, cancel);
@@ -167,7 +175,13 @@ public sealed partial class LocalCluster
         else
         {
             // No Patroni to pause (or nothing to start PostgreSQL like Patroni would): Patroni's bootstrap restores.
-            restorer = null;
+            if (restorer is not null)
+            {
+                await StopPgBackRestAsync(restorer);
+                DeleteIfExists(restorer.RestoreStagingDirectory);
+                restorer = null;
+            }
+
             await StopProcessesAsync(outcomes, immediately: true);
             await Etcd.DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
         }
@@ -193,7 +207,7 @@ public sealed partial class LocalCluster
 
         State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside, restorer?.Name);
         _logLengthsAtRestore = _members.SelectMany(m => new[] { m.PatroniLog, m.RestoreLog }).ToDictionary(log => log, log => File.Exists(log) ? new FileInfo(log).Length : 0, StringComparer.Ordinal);
-        (_restoring, _pauseEnded, _patroniRestarted, _restoreRetries) = (null, false, false, 0);
+        (_pauseEnded, _patroniRestarted) = (false, false);
         State.LastRestore = new RestoreStatus(target.Description, RestorePhases.Running, now);
         // The restored database is as it was at the target: users and roles are checked again.
         // The stanza stays: it lives in the repository, and the system identifier is the same.
@@ -230,7 +244,10 @@ public sealed partial class LocalCluster
         _sweepPending = false;
         var leftovers = _members
             .Where(m => System.IO.Directory.Exists(m.Directory))
-            .SelectMany(m => System.IO.Directory.EnumerateDirectories(m.Directory, Path.GetFileName(m.DataDirectory) + ".before-restore-*"))
+            .SelectMany(m => System.IO.Directory.EnumerateDirectories(m.Directory, Path.GetFileName(m.DataDirectory) + ".before-restore-*")
+                .Concat(System.IO.Directory.EnumerateDirectories(m.Directory, "*.deleting-*")) // an agent stopped while it deleted
+                .Append(m.RestoreStagingDirectory)) // left by an agent that stopped while it gave up a restore in place
+            .Where(System.IO.Directory.Exists)
             .ToList();
         if (leftovers.Count > 0)
         {
@@ -251,11 +268,18 @@ public sealed partial class LocalCluster
         }
     }
 
+    /// <summary>
+    /// Renamed first, then deleted: a paused Patroni may save its configuration into a data
+    /// directory while it is deleted, and the deletion then fails ("Directory not empty"); the
+    /// rename is atomic, and nothing writes into the new name.
+    /// </summary>
     private static void DeleteIfExists(string directory)
     {
         if (System.IO.Directory.Exists(directory))
         {
-            System.IO.Directory.Delete(directory, recursive: true);
+            var doomed = $"{directory}.deleting-{Guid.NewGuid():N}";
+            System.IO.Directory.Move(directory, doomed);
+            System.IO.Directory.Delete(doomed, recursive: true);
         }
     }
 

@@ -23,7 +23,6 @@ public sealed partial class LocalCluster
     private bool _sweepPending = true; // an earlier agent may have stopped while it deleted set-aside data
     private bool _pauseEnded;
     private bool _patroniRestarted; // once per restore: see LogDiagnosis.PatroniRefusesPostmaster
-    private int _restoreRetries; // pgBackRest runs again when Patroni saved its configuration into the empty directory
 
     /// <summary>
     /// The member a restore in place restores: the primary, else any member PostgreSQL has run
@@ -45,9 +44,8 @@ public sealed partial class LocalCluster
     /// again at the end of every loop that has data. For the other members the agent waits for
     /// that save: pending, it landed in the directory Patroni was about to copy the new primary
     /// into once the pause ended, and the copy failed (seen in a benchmark). For the restored
-    /// member it does not (0.22 s on every restore): the save can only land in the emptied
-    /// directory just as pgBackRest starts, and pgBackRest, which restores only into an empty
-    /// one, is then run again (<see cref="AdvanceInPlaceRestoreAsync"/>).
+    /// member it does not (0.22 s on every restore): pgBackRest restores it into a directory
+    /// Patroni does not know, and whatever Patroni saved in its place goes when that moves in.
     /// </summary>
     private async Task<bool> PausePatroniAsync(LocalMember restorer, CancellationToken cancel)
     {
@@ -144,10 +142,11 @@ public sealed partial class LocalCluster
     }
 
     /// <summary>
-    /// One step of a restore in place per cycle: run pgBackRest in the background (again from
-    /// an empty directory when an agent restarted during it); when it has finished, put the
-    /// member's own configuration files back and start PostgreSQL; while it recovers, notice if
-    /// it stops (a target the archive cannot reach). The promotion and what follows are
+    /// One step of a restore in place per cycle: run pgBackRest in the background when it is not
+    /// running (it starts with the restore; again from an empty directory when an agent
+    /// restarted during it); when it has finished, move the restored directory into place, put
+    /// the member's own configuration files back and start PostgreSQL; while it recovers, notice
+    /// if it stops (a target the archive cannot reach). The promotion and what follows are
     /// observed like any leader (<see cref="EndPauseAfterRestoreAsync"/>).
     /// </summary>
     private async Task AdvanceInPlaceRestoreAsync(List<string> outcomes, CancellationToken cancel)
@@ -192,9 +191,8 @@ public sealed partial class LocalCluster
         {
             // An agent that stopped during the restore leaves its pgBackRest running: it goes
             // first, or two would write into the directory.
-            foreach (var pid in ProcessProbe.Find(c => c.Contains("pgbackrest", StringComparison.Ordinal) && c.Contains($"--pg1-path={member.DataDirectory} ", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal)))
+            foreach (var pid in await StopPgBackRestAsync(member))
             {
-                await Signals.TerminateAsync(pid, TimeSpan.FromSeconds(10), cancel);
                 outcomes.Add($"stopped the pgBackRest restore (pid {pid}) an earlier agent left running; it starts again");
             }
 
@@ -210,14 +208,6 @@ public sealed partial class LocalCluster
 
         var result = await _restoring;
         _restoring = null;
-        if (!result.Ok && _restoreRetries < 3 && PatroniCache.IsAllThatIsIn(member.DataDirectory))
-        {
-            _restoreRetries++;
-            StartPgBackRest(member, restore.Target);
-            outcomes.Add($"pgBackRest restores {name} again: Patroni saved its configuration into the empty data directory as pgBackRest began");
-            return;
-        }
-
         var arguments = aside is null ? null : PostmasterFiles.LastStartArguments(aside);
         if (!result.Ok || arguments is null)
         {
@@ -226,6 +216,12 @@ public sealed partial class LocalCluster
                 : $"{name}'s data directory set aside before the restore has no postmaster.opts to start PostgreSQL with", outcomes);
             return;
         }
+
+        // What is in the data directory's place now is Patroni's saved configuration at most:
+        // the data was set aside. Once it is gone, Patroni cannot write there (it creates no
+        // directory), so nothing comes between the removal and the move.
+        DeleteIfExists(member.DataDirectory);
+        System.IO.Directory.Move(member.RestoreStagingDirectory, member.DataDirectory);
 
         // The backup carries the configuration of whichever member took it; this member's own
         // (port, certificates, archive_command, pg_hba) is in the directory set aside.
@@ -246,8 +242,26 @@ public sealed partial class LocalCluster
     /// <summary>pgBackRest restores only into an empty directory; it runs in the background.</summary>
     private void StartPgBackRest(LocalMember member, RestoreTarget target)
     {
-        EmptyDirectory(member.DataDirectory);
+        EmptyDirectory(member.RestoreStagingDirectory);
         _restoring = _backups.RestoreAsync(member, target, CancellationToken.None);
+    }
+
+    /// <summary>Stops the pgBackRest restoring the member (this agent's, or one an earlier agent left running); returns the pids it stopped.</summary>
+    private async Task<IReadOnlyList<int>> StopPgBackRestAsync(LocalMember member)
+    {
+        var pids = ProcessProbe.Find(c => c.Contains("pgbackrest", StringComparison.Ordinal) && c.Contains($"--pg1-path={member.RestoreStagingDirectory} ", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal));
+        foreach (var pid in pids)
+        {
+            await Signals.TerminateAsync(pid, TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+
+        if (_restoring is not null)
+        {
+            await _restoring;
+            _restoring = null;
+        }
+
+        return pids;
     }
 
     /// <summary>

@@ -149,7 +149,7 @@ public sealed partial class LocalCluster
         _secrets = new SecretStore(Directory).Ensure(Plan.Users.Select(u => (u.Name, u.PasswordType == "ASCII" ? PasswordKind.Ascii : PasswordKind.AlphaNumeric)));
         using var ca = _certificateStore.LoadOrCreateCa();
 
-        var taken = new HashSet<int>(State.Members.Values.SelectMany(p => new[] { p.Postgres, p.Rest, p.Exporter ?? 0 }));
+        var taken = TakenPorts();
         var members = new List<LocalMember>();
         foreach (var plan in Plan.Members)
         {
@@ -203,7 +203,7 @@ public sealed partial class LocalCluster
         _backups.Prepare(Plan, members);
         if (State.Restore is { } restore)
         {
-            _backups.PrepareRestore(Plan.Backups?.Global ?? new Dictionary<string, string>(), members, restore);
+            _backups.PrepareRestore(Plan.Backups?.Global ?? new Dictionary<string, string>(), members, restore.RepoPath);
         }
 
         _account.Directory(Directory.Haproxy);
@@ -271,6 +271,18 @@ public sealed partial class LocalCluster
         if (patroni.IsAlive)
         {
             _patroniDownSince.Remove(member.Name);
+            return;
+        }
+
+        if (patroni.Pid is not null && !PortAllocator.IsFree(member.RestPort))
+        {
+            // Patroni exits at once when its REST port is taken ("Address already in use"), and
+            // would on every restart: a port chosen free can be taken by another program before
+            // Patroni binds it (seen in a full test run, where clusters start side by side).
+            var moved = State.Members[member.Name] with { Rest = PortAllocator.FreePort(TakenPorts()) };
+            State.Members[member.Name] = moved;
+            _prepared = false; // the next cycle writes Patroni's and HAProxy's configuration with it
+            outcomes.Add($"moved {member.Name}'s Patroni REST API from port {member.RestPort} to {moved.Rest}: another process holds {member.RestPort}, so Patroni could not start");
             return;
         }
 
@@ -453,7 +465,7 @@ public sealed partial class LocalCluster
             }
 
             var since = _stuckSince.TryGetValue(member.Name, out var t) ? t : _stuckSince[member.Name] = now;
-            var diverged = LogDiagnosis.ShowsDivergedTimeline(Tail(member.PatroniLog, 4096));
+            var diverged = LogDiagnosis.ShowsDivergedTimeline(LogTail.Read(member.PatroniLog, 4096));
             if (now - since < TimeSpan.FromSeconds(diverged ? 10 : 60))
             {
                 continue;
@@ -752,25 +764,14 @@ public sealed partial class LocalCluster
         SecretFile.WriteAllTextAtomic(Directory.Status, Json.Serialize(status, Json.Types.ClusterStatus), Modes.PublicFile);
     }
 
+    /// <summary>The ports this cluster's members hold.</summary>
+    private HashSet<int> TakenPorts() => [.. State.Members.Values.SelectMany(p => new[] { p.Postgres, p.Rest, p.Exporter ?? 0 })];
+
     private void SaveState() => SecretFile.WriteAllTextAtomic(Directory.State, Json.Serialize(State, Json.Types.ClusterState), Modes.PrivateFile);
 
     /// <summary>A log's tail; while a restore runs, only what was written since it began.</summary>
     private string RestoreTail(string path, int bytes = 16384) =>
-        Tail(path, bytes, State.Restore is null ? 0 : _logLengthsAtRestore.GetValueOrDefault(path));
-
-    /// <summary>The last <paramref name="bytes"/> of a log, none of it before offset <paramref name="from"/>.</summary>
-    private static string Tail(string path, int bytes = 16384, long from = 0)
-    {
-        if (!File.Exists(path))
-        {
-            return "";
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(Math.Min(stream.Length, Math.Max(from, stream.Length - bytes)), SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+        LogTail.Read(path, bytes, State.Restore is null ? 0 : _logLengthsAtRestore.GetValueOrDefault(path));
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

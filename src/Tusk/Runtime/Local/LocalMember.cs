@@ -24,10 +24,16 @@ public sealed record LocalMember(MemberPlan Plan, int PostgresPort, int RestPort
     public string PgBackRestConfig => Path.Combine(Directory, "pgbackrest.conf");
     public string PgBackRestRestoreConfig => Path.Combine(Directory, "pgbackrest-restore.conf");
 
-    /// <summary>pgBackRest's spool (asynchronous archiving), log and lock directories.</summary>
+    /// <summary>
+    /// Where pgBackRest restores the member in a restore in place, beside the data directory,
+    /// while the cluster still runs; moved into place once the old data is set aside.
+    /// </summary>
+    public string RestoreStagingDirectory => DataDirectory + ".restoring";
+
     /// <summary>The output of a PostgreSQL the agent started itself, to recover a restore in place.</summary>
     public string RestoreLog => Path.Combine(Directory, "restore-postgres.log");
     public string RestorePidFile => Path.Combine(Directory, "restore-postgres.pid");
+    /// <summary>pgBackRest's spool (asynchronous archiving), log and lock directories.</summary>
     public string PgBackRestDirectory => Path.Combine(Directory, "pgbackrest");
     public string? MetricsUrl => ExporterPort is { } port ? $"http://127.0.0.1:{port}/metrics" : null;
 }

@@ -59,7 +59,17 @@ public static class AgentHost
                 return;
             }
 
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+            {
+                // The CLI reads every answer as JSON: an empty 500 made it print a parser's stack trace.
+                log.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await context.Response.WriteAsJsonAsync(new ActionResponse(false, $"the agent failed: {e.Message} (its log, agent.log, has the details)"), AgentJson.Default.ActionResponse);
+            }
         });
         await using var agent = new LocalAgent(home, TimeProvider.System, log);
 

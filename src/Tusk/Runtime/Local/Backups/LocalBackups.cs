@@ -67,16 +67,16 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
     }
 
     /// <summary>The configuration a restore reads from: only the repository it restores from, as repo1.</summary>
-    public void PrepareRestore(IReadOnlyDictionary<string, string> global, IReadOnlyList<LocalMember> members, PendingRestore restore)
+    public void PrepareRestore(IReadOnlyDictionary<string, string> global, IReadOnlyList<LocalMember> members, string repoPath)
     {
         foreach (var member in members)
         {
             CreateWorkDirectories(member);
-            account.WriteIfChanged(member.PgBackRestRestoreConfig, PgBackRestConfigBuilder.Build(global.Where(g => !g.Key.StartsWith("repo", StringComparison.Ordinal)).ToDictionary(), [(1, restore.RepoPath)], member), Modes.PrivateFile);
+            account.WriteIfChanged(member.PgBackRestRestoreConfig, PgBackRestConfigBuilder.Build(global.Where(g => !g.Key.StartsWith("repo", StringComparison.Ordinal)).ToDictionary(), [(1, repoPath)], member), Modes.PrivateFile);
         }
     }
 
-    /// <summary>Restores the member's (empty) data directory from the pending restore's repository, as the service account.</summary>
+    /// <summary>Restores the member into its (empty) staging directory from the pending restore's repository, as the service account.</summary>
     public Task<CommandResult> RestoreAsync(LocalMember member, RestoreTarget target, CancellationToken cancel) =>
         PgBackRestAsync(member.PgBackRestRestoreConfig, PgBackRestConfigBuilder.RestoreArguments(member, target), cancel);
 

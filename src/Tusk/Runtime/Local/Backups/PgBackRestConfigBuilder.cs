@@ -75,13 +75,15 @@ public static class PgBackRestConfigBuilder
         string.Join(' ', Invocation(member.PgBackRestRestoreConfig, member).Concat(target.Options).Append("restore").Select(Quote));
 
     /// <summary>
-    /// pgBackRest's arguments for a restore the agent runs itself (in place, with Patroni
-    /// paused): the target options, and a promotion at the target, so recovery ends by itself
-    /// and the timeline moves forward. pgBackRest writes the recovery settings into
-    /// postgresql.auto.conf; Patroni removes them the next time it writes the configuration.
+    /// pgBackRest's arguments for a restore the agent runs itself (in place): into the member's
+    /// staging directory, with the target options and a promotion at the target, so recovery
+    /// ends by itself and the timeline moves forward. pgBackRest writes the recovery settings
+    /// into postgresql.auto.conf (Patroni removes them the next time it writes the
+    /// configuration); its own restore_command would name the staging directory, which is
+    /// gone by the time PostgreSQL asks for WAL, so the member's is given instead.
     /// </summary>
     public static IReadOnlyList<string> RestoreArguments(LocalMember member, RestoreTarget target) =>
-        [$"--pg1-path={member.DataDirectory}", .. target.Options, .. target.StopsAtTarget ? ["--target-action=promote"] : Array.Empty<string>(), "restore"];
+        [$"--pg1-path={member.RestoreStagingDirectory}", $"--recovery-option=restore_command={ArchiveGetCommand(member)}", .. target.Options, .. target.StopsAtTarget ? ["--target-action=promote"] : Array.Empty<string>(), "restore"];
 
     /// <summary>The restore_command of a restoring member: WAL from the repository it restores from.</summary>
     public static string ArchiveGetCommand(LocalMember member) => $"{string.Join(' ', Invocation(member.PgBackRestRestoreConfig, member))} archive-get %f \"%p\"";

@@ -50,6 +50,7 @@ public sealed class SupervisedProcess(ProcessSpec spec, ProcessLauncher launcher
         }
 
         var wasRunning = Pid is not null;
+        var lastWords = wasRunning ? LogTail.LastLine(Spec.LogFile) : null; // before the new process writes
         Pid = launcher.Start(Spec);
         JustLaunched = true;
         _startedAt = now;
@@ -58,7 +59,8 @@ public sealed class SupervisedProcess(ProcessSpec spec, ProcessLauncher launcher
             Restarts++;
             _delay = _delay == TimeSpan.Zero ? FirstDelay : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, MaxDelay.Ticks));
             _notBefore = now + _delay;
-            return $"restarted {Spec.Name} (pid {Pid}) because it had exited; next restart no sooner than {_delay.TotalSeconds:0.#} s";
+            var said = lastWords is null ? "" : $" (its log ended: {lastWords})";
+            return $"restarted {Spec.Name} (pid {Pid}) because it had exited{said}; next restart no sooner than {_delay.TotalSeconds:0.#} s";
         }
 
         return $"started {Spec.Name} (pid {Pid})";

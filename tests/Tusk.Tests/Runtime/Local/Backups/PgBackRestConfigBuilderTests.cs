@@ -62,16 +62,17 @@ public class PgBackRestConfigBuilderTests
             PgBackRestConfigBuilder.ArchiveGetCommand(Member));
 
     [Fact]
-    public void A_restore_the_agent_runs_promotes_at_a_target_and_replays_the_whole_archive_without_one()
+    public void A_restore_the_agent_runs_goes_to_the_staging_directory_fetches_WAL_for_the_data_directory_and_promotes_at_a_target()
     {
-        const string Data = "--pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data";
+        const string Staging = "--pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data.restoring";
+        const string Fetch = "--recovery-option=restore_command=pgbackrest --config=/state/clusters/default/hippo/hippo-instance1-1/pgbackrest-restore.conf --stanza=db --pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data archive-get %f \"%p\"";
         Assert.Equal(
-            [Data, "--type=time", "--target=2026-11-30 14:00:00.000000+00", "--target-action=promote", "restore"],
+            [Staging, Fetch, "--type=time", "--target=2026-11-30 14:00:00.000000+00", "--target-action=promote", "restore"],
             PgBackRestConfigBuilder.RestoreArguments(Member, RestoreTarget.ToTime(new DateTimeOffset(2026, 11, 30, 14, 0, 0, TimeSpan.Zero))));
         Assert.Equal(
-            [Data, "--set=20261130-140814F", "--type=immediate", "--target-action=promote", "restore"],
+            [Staging, Fetch, "--set=20261130-140814F", "--type=immediate", "--target-action=promote", "restore"],
             PgBackRestConfigBuilder.RestoreArguments(Member, RestoreTarget.ToBackup("20261130-140814F")));
         // pgBackRest refuses --target-action with --type=default; recovery promotes at the end of the archive by itself.
-        Assert.Equal([Data, "--type=default", "restore"], PgBackRestConfigBuilder.RestoreArguments(Member, RestoreTarget.Latest));
+        Assert.Equal([Staging, Fetch, "--type=default", "restore"], PgBackRestConfigBuilder.RestoreArguments(Member, RestoreTarget.Latest));
     }
 }

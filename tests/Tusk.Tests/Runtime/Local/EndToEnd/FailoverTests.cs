@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
 using Npgsql;
 
 namespace Tusk.Tests.Runtime.Local.EndToEnd;
@@ -68,6 +71,60 @@ public sealed class FailoverTests
             File.Exists(Path.Combine(data, "PG_VERSION")) && (await sandbox.ClusterAsync("cached")).Status!.Instances.Single(i => i.Name == replica.Name).State == "streaming");
         Assert.Contains($"emptied {replica.Name}'s data directory, which held only Patroni's saved configuration", sandbox.AgentLog(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A port the agent chose free can be taken by another program before Patroni binds it, and
+    /// Patroni then exits at once on every restart ("Address already in use"). The test kills
+    /// the only member's Patroni (its PostgreSQL keeps running) and takes its REST port first.
+    /// </summary>
+    [Fact]
+    public async Task A_Patroni_whose_REST_port_another_process_took_moves_to_a_free_port_and_the_endpoint_follows()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var before = await sandbox.CreateAsync("moved", port, replicas: 1);
+        var member = before.Status!.Instances.Single();
+        var config = Path.Combine(sandbox.ClusterPath("moved"), "members", member.Name, "patroni.yml");
+        var restPort = RestPort(config);
+
+        // The agent restarts a Patroni whose postmaster lives at once: kill it again until the port is ours first.
+        TcpListener? squatter = null;
+        for (var attempt = 0; attempt < 10 && squatter is null; attempt++)
+        {
+            var patroni = int.Parse(File.ReadAllText(Path.Combine(sandbox.ClusterPath("moved"), "members", member.Name, "patroni.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            TuskSandbox.Kill(patroni);
+            for (var wait = Stopwatch.StartNew(); squatter is null && wait.Elapsed < TimeSpan.FromSeconds(2);)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, restPort);
+                try
+                {
+                    listener.Start();
+                    squatter = listener;
+                }
+                catch (SocketException)
+                {
+                    listener.Dispose();
+                    await Task.Delay(5);
+                }
+            }
+        }
+
+        Assert.NotNull(squatter);
+        using (squatter)
+        {
+            await sandbox.WaitUntilAsync("the primary endpoint takes writes through the moved Patroni", TimeSpan.FromSeconds(60), async () =>
+            {
+                await using var connection = await sandbox.ConnectAsync("moved", port);
+                return RestPort(config) != restPort && await TuskSandbox.ScalarAsync(connection, "CREATE TABLE IF NOT EXISTS after_move (id int)") is null;
+            });
+        }
+
+        var log = sandbox.AgentLog();
+        Assert.Contains($"moved {member.Name}'s Patroni REST API from port {restPort} to {RestPort(config)}", log, StringComparison.Ordinal);
+    }
+
+    private static int RestPort(string patroniConfig) =>
+        int.Parse(JsonNode.Parse(File.ReadAllText(patroniConfig))!["restapi"]!["listen"]!.GetValue<string>().Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task In_synchronous_mode_every_commit_acknowledged_before_the_leader_is_killed_survives()
