@@ -10,8 +10,8 @@ public static class PatroniCache
     private const string FileName = "patroni.dynamic.json";
 
     /// <summary>
-    /// True when a directory holds Patroni's saved configuration and nothing else: pgBackRest
-    /// refuses to restore into it, and emptying it loses nothing. Stops at the first other
+    /// True when a directory holds Patroni's saved configuration and nothing else: Patroni
+    /// refuses to copy the primary into it, and emptying it loses nothing. Stops at the first other
     /// entry: a live data directory holds dozens, and this runs every cycle.
     /// </summary>
     public static bool IsAllThatIsIn(string directory)
