@@ -13,7 +13,7 @@ public sealed class AgentCrashTests
         await using var sandbox = new TuskSandbox();
         var port = TuskSandbox.FreePortPair();
         var before = await sandbox.CreateAsync("survivor", port, replicas: 2);
-        var pidsBefore = sandbox.Processes().ToHashSet();
+        var pidsBefore = await sandbox.LastingProcessesAsync();
         var agentPid = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "agent.pid")), CultureInfo.InvariantCulture);
 
         TuskSandbox.Kill(agentPid);
@@ -38,7 +38,9 @@ public sealed class AgentCrashTests
 
         var agentPidAfter = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "agent.pid")), CultureInfo.InvariantCulture);
         Assert.NotEqual(agentPid, agentPidAfter);
-        Assert.True(pidsBefore.SetEquals(sandbox.Processes().Where(p => p != agentPidAfter)), "processes were restarted instead of adopted");
+        var pidsAfter = await sandbox.LastingProcessesAsync();
+        pidsAfter.Remove(agentPidAfter);
+        Assert.True(pidsBefore.SetEquals(pidsAfter), $"processes were restarted instead of adopted: gone {TuskSandbox.Describe(pidsBefore.Except(pidsAfter))}; new {TuskSandbox.Describe(pidsAfter.Except(pidsBefore))}\n{sandbox.AgentLog()}");
         Assert.Contains("adopted", sandbox.AgentLog(), StringComparison.Ordinal);
     }
 

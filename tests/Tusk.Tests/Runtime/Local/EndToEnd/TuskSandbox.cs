@@ -144,6 +144,21 @@ public sealed class TuskSandbox : IAsyncDisposable
     /// <summary>PIDs of every process whose command line mentions this sandbox's directory.</summary>
     public IReadOnlyList<int> Processes() => Tusk.Runtime.Local.Processes.ProcessProbe.Find(c => c.Contains(Home, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The processes of <see cref="Processes"/> alive in two looks half a second apart: the
+    /// servers, without the short-lived helpers they run now and then (Patroni's pg_controldata,
+    /// pgBackRest's archive-push), which name the sandbox's directories too.
+    /// </summary>
+    public async Task<HashSet<int>> LastingProcessesAsync()
+    {
+        var first = Processes().ToHashSet();
+        await Task.Delay(500);
+        first.IntersectWith(Processes());
+        return first;
+    }
+
+    public static string Describe(IEnumerable<int> pids) => string.Join("; ", pids.Select(pid => $"{pid} {CommandLine(pid)}"));
+
     private static string CommandLine(int pid)
     {
         try
