@@ -157,7 +157,8 @@ public sealed class TuskSandbox : IAsyncDisposable
         return first;
     }
 
-    public static string Describe(IEnumerable<int> pids) => string.Join("; ", pids.Select(pid => $"{pid} {CommandLine(pid)}"));
+    /// <summary>Each process as "pid command line", one a line.</summary>
+    public static string Describe(IEnumerable<int> pids) => string.Join('\n', pids.Select(pid => $"{pid} {CommandLine(pid)}"));
 
     private static string CommandLine(int pid)
     {
@@ -192,7 +193,7 @@ public sealed class TuskSandbox : IAsyncDisposable
             leftovers.Insert(0, agent);
         }
 
-        var described = leftovers.Select(pid => $"{pid} {CommandLine(pid)}").ToList();
+        var described = Describe(leftovers);
         // What the agent started, restarted, adopted and stopped (read before the directory goes):
         // how a survivor escaped it. Every line names "tusk.agent", so the filter is on the verbs.
         var agentLog = Path.Combine(Home, "agent.log");
@@ -214,6 +215,6 @@ public sealed class TuskSandbox : IAsyncDisposable
         {
         }
 
-        Assert.True(leftovers.Count == 0, $"processes survived `tusk agent stop --all` ({stopped.Out.Trim()}):\n{string.Join('\n', described)}\nthe agent's log:\n{log}");
+        Assert.True(leftovers.Count == 0, $"processes survived `tusk agent stop --all` ({stopped.Out.Trim()}):\n{described}\nthe agent's log:\n{log}");
     }
 }
