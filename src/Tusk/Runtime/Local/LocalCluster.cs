@@ -286,6 +286,11 @@ public sealed partial class LocalCluster
             return;
         }
 
+        if (patroni.Pid is not null && MovePostgresPortIfTaken(member, outcomes))
+        {
+            return; // a primary's Patroni exits when the PostgreSQL it bootstrapped cannot start
+        }
+
         var now = _clock.GetUtcNow();
         var downSince = _patroniDownSince.TryGetValue(member.Name, out var since) ? since : _patroniDownSince[member.Name] = now;
         var postmaster = ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory) ? pid : (int?)null;
@@ -309,6 +314,27 @@ public sealed partial class LocalCluster
         }
 
         Add(outcomes, patroni.Ensure());
+    }
+
+    /// <summary>
+    /// PostgreSQL cannot start while another process holds its port ("could not bind ...
+    /// Address already in use"), and neither a restart nor a rebuild helps: the member moves to
+    /// a free port instead, as a taken REST port does. Only when no postmaster of the member's
+    /// own runs (it would hold the port itself) and no restore runs one the agent started.
+    /// </summary>
+    private bool MovePostgresPortIfTaken(LocalMember member, List<string> outcomes)
+    {
+        if (Restoring || PortAllocator.IsFree(member.PostgresPort)
+            || (ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory)))
+        {
+            return false;
+        }
+
+        var moved = State.Members[member.Name] with { Postgres = PortAllocator.FreePort(TakenPorts()) };
+        State.Members[member.Name] = moved;
+        _prepared = false; // the next cycle writes Patroni's and HAProxy's configuration with it
+        outcomes.Add($"moved {member.Name}'s PostgreSQL from port {member.PostgresPort} to {moved.Postgres}: another process holds {member.PostgresPort}, so PostgreSQL could not start");
+        return true;
     }
 
     private async Task<Observation> ObserveAsync(HashSet<string> changedConfigs, string? leaderKey, List<string> outcomes, CancellationToken cancel)
@@ -351,6 +377,9 @@ public sealed partial class LocalCluster
         {
             State.Bootstrapped = true;
             var leaderMember = _members.FirstOrDefault(m => m.Name == leader.Name);
+            // Through HAProxy on a connection of its own, beside the work on the leader below
+            // (about 0.05 s each, on every cycle and on the path of every restore).
+            var endpointWritable = EndpointWritableAsync(leaderMember, cancel);
             await ApplyDynamicConfigurationAsync(client, leaderMember, outcomes, cancel);
             if (leaderMember is not null)
             {
@@ -380,7 +409,7 @@ public sealed partial class LocalCluster
                 }
             }
 
-            writable = await EndpointWritableAsync(leaderMember, cancel);
+            writable = await endpointWritable;
             if (writable && State.Restore is { } restore)
             {
                 FinishRestore(restore, leader, outcomes);
@@ -464,6 +493,14 @@ public sealed partial class LocalCluster
                 continue;
             }
 
+            if (seen.State == "start failed" && MovePostgresPortIfTaken(member, outcomes))
+            {
+                // Patroni reads the new port when it starts again, after Prepare has written it.
+                await _patroni[member.Name].StopAsync(TimeSpan.FromSeconds(10), cancel);
+                _stuckSince.Remove(member.Name);
+                continue;
+            }
+
             var since = _stuckSince.TryGetValue(member.Name, out var t) ? t : _stuckSince[member.Name] = now;
             var diverged = LogDiagnosis.ShowsDivergedTimeline(LogTail.Read(member.PatroniLog, 4096));
             if (now - since < TimeSpan.FromSeconds(diverged ? 10 : 60))
@@ -475,7 +512,7 @@ public sealed partial class LocalCluster
             _stuckSince[member.Name] = now + TimeSpan.FromSeconds(60); // next attempt no sooner than two minutes
             var why = diverged
                 ? "its timeline diverged: it had been primary and holds WAL the new primary never received, and pg_rewind did not run"
-                : $"it has been {seen.State} for a minute while {Status?.Primary ?? "the leader"} leads";
+                : $"it has been {seen.State} for a minute while {Status?.Primary ?? "the leader"} leads" + (LogTail.LastLine(member.PatroniLog) is { } last ? $" (its Patroni log ended: {last})" : "");
             outcomes.Add(ok ? $"rebuilding {member.Name} from the leader because {why}" : $"could not rebuild {member.Name} ({why}): {message}");
         }
     }

@@ -40,7 +40,7 @@ public sealed class AgentCrashTests
         Assert.NotEqual(agentPid, agentPidAfter);
         var pidsAfter = await sandbox.LastingProcessesAsync();
         pidsAfter.Remove(agentPidAfter);
-        Assert.True(pidsBefore.SetEquals(pidsAfter), $"processes were restarted instead of adopted.\ngone:\n{TuskSandbox.Describe(pidsBefore.Except(pidsAfter))}\nnew:\n{TuskSandbox.Describe(pidsAfter.Except(pidsBefore))}\n{sandbox.AgentLog()}");
+        Assert.True(pidsBefore.SetEquals(pidsAfter), $"processes were restarted instead of adopted.\ngone:\n{TuskSandbox.Describe(pidsBefore.Except(pidsAfter))}\nnew:\n{TuskSandbox.Describe(pidsAfter.Except(pidsBefore))}\n{sandbox.Diagnostics()}");
         Assert.Contains("adopted", sandbox.AgentLog(), StringComparison.Ordinal);
     }
 

@@ -73,7 +73,7 @@ public sealed class BackupRestoreTests
 
         // In place: back to T on every member, on a new timeline.
         var restore = await sandbox.RunAsync("restore", "vault", "--to-time", time, "--yes", "--wait", "--timeout", "180s");
-        Assert.True(restore.ExitCode == 0, restore + sandbox.AgentLog());
+        Assert.True(restore.ExitCode == 0, restore + sandbox.Diagnostics());
         Assert.Equal(["A", "B"], await BatchesAsync(sandbox, "vault", port));
         var vault = await sandbox.ClusterAsync("vault");
         Assert.Equal("Succeeded", vault.Status!.Restore!.Phase);
@@ -133,7 +133,7 @@ public sealed class BackupRestoreTests
         // A target the archive cannot reach: the restore fails with the reason and keeps the data
         // set aside; a retry with another target succeeds.
         var unreachable = await sandbox.RunAsync("restore", "kept", "--to-time", AnHourFromNow(), "--yes", "--wait", "--timeout", "120s");
-        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
+        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.Diagnostics()}");
         var failed = (await sandbox.ClusterAsync("kept")).Status!.Restore!;
         Assert.Equal("Failed", failed.Phase);
         Assert.Contains("cannot reach its target", failed.Message, StringComparison.Ordinal);
@@ -229,7 +229,7 @@ public sealed class BackupRestoreTests
         var unreachable = await sandbox.RunAsync("restore", "stale", "--to-time", AnHourFromNow(), "--yes", "--wait", "--timeout", "120s");
         await planting.CancelAsync();
         await planter;
-        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
+        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.Diagnostics()}");
         Assert.Contains("cannot reach its target", (await sandbox.ClusterAsync("stale")).Status!.Restore!.Message, StringComparison.Ordinal);
         // Whether Patroni gets to promote before recovery fails is a matter of timing; the pause must not end at all.
         Assert.DoesNotContain("Patroni's pause ends", sandbox.AgentLog(), StringComparison.Ordinal);
@@ -254,7 +254,7 @@ public sealed class BackupRestoreTests
         File.SetUnixFileMode(files, UnixFileMode.None);
         var failed = await sandbox.RunAsync("restore", "crowded", "--to-backup", backup.Label, "--yes", "--wait", "--timeout", "120s");
         File.SetUnixFileMode(files, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Assert.True(failed.ExitCode != 0, $"the restore succeeded without the backup's files:\n{failed.Err}\n{sandbox.AgentLog()}");
+        Assert.True(failed.ExitCode != 0, $"the restore succeeded without the backup's files:\n{failed.Err}\n{sandbox.Diagnostics()}");
         Assert.Contains("pgBackRest could not restore", (await sandbox.ClusterAsync("crowded")).Status!.Restore!.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Assert.Single(Directory.GetDirectories(member, "data.before-restore-*")), "PG_VERSION")), "the data set aside is gone");
 
@@ -283,7 +283,7 @@ public sealed class BackupRestoreTests
         var retried = await sandbox.RunAsync("restore", "crowded", "--to-backup", backup.Label, "--yes", "--wait", "--timeout", "120s");
         await writing.CancelAsync();
         await writer;
-        Assert.True(retried.ExitCode == 0, $"the retry failed:\n{retried.Err}\n{sandbox.AgentLog()}");
+        Assert.True(retried.ExitCode == 0, $"the retry failed:\n{retried.Err}\n{sandbox.Diagnostics()}");
         Assert.True(saves > 0, "the stand-in never found the data directory's place empty");
         await using var connection = await sandbox.ConnectAsync("crowded", port);
         Assert.Equal(1, await TuskSandbox.ScalarAsync(connection, "SELECT 1"));
@@ -306,7 +306,7 @@ public sealed class BackupRestoreTests
         }
 
         var unreachable = await sandbox.RunAsync("restore", "fallback", "--to-time", AnHourFromNow(), "--yes", "--wait", "--timeout", "120s");
-        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.AgentLog()}");
+        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.Diagnostics()}");
         Assert.Contains("cannot reach its target", (await sandbox.ClusterAsync("fallback")).Status!.Restore!.Message, StringComparison.Ordinal);
 
         // The failed attempt's lines are still in Patroni's log; the retry is judged on its own.

@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Tusk.Runtime.Local;
+using Tusk.Runtime.Local.Processes;
 
 namespace Tusk.Tests.Runtime.Local.EndToEnd;
 
@@ -123,8 +125,48 @@ public sealed class FailoverTests
         Assert.Contains($"moved {member.Name}'s Patroni REST API from port {restPort} to {RestPort(config)}", log, StringComparison.Ordinal);
     }
 
-    private static int RestPort(string patroniConfig) =>
-        int.Parse(JsonNode.Parse(File.ReadAllText(patroniConfig))!["restapi"]!["listen"]!.GetValue<string>().Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+    [Fact]
+    public async Task A_replica_whose_PostgreSQL_port_another_process_took_moves_to_a_free_port_and_streams_again()
+    {
+        await using var sandbox = new TuskSandbox();
+        var port = TuskSandbox.FreePortPair();
+        var before = await sandbox.CreateAsync("squat", port, replicas: 2);
+        var replica = before.Status!.Instances.Single(i => i.Role != "leader");
+        var config = Path.Combine(sandbox.ClusterPath("squat"), "members", replica.Name, "patroni.yml");
+
+        // Patroni stays and starts PostgreSQL again within its loop: take the port first, so every start fails.
+        var postmaster = ProcessProbe.ReadPidFile(Path.Combine(sandbox.ClusterPath("squat"), "members", replica.Name, "data", "postmaster.pid"));
+        TuskSandbox.Kill(postmaster!.Value, signal: 3); // SIGQUIT: PostgreSQL's immediate shutdown
+        TcpListener? squatter = null;
+        for (var wait = Stopwatch.StartNew(); squatter is null && wait.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            try
+            {
+                squatter = PortAllocator.Listen(replica.Port); // as PostgreSQL binds: connections in TIME_WAIT do not hold the port
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        Assert.NotNull(squatter);
+        using (squatter)
+        {
+            await sandbox.WaitUntilAsync("the replica streams again on another port", TimeSpan.FromSeconds(90), async () =>
+                (await sandbox.ClusterAsync("squat")).Status!.Instances.Any(i => i.Name == replica.Name && i.State == "streaming" && i.Port != replica.Port));
+        }
+
+        Assert.NotEqual(replica.Port, PostgresPort(config));
+        Assert.Contains($"moved {replica.Name}'s PostgreSQL from port {replica.Port} to {PostgresPort(config)}: another process holds {replica.Port}", File.ReadAllText(Path.Combine(sandbox.Home, "agent.log")), StringComparison.Ordinal);
+    }
+
+    private static int RestPort(string patroniConfig) => ListenPort(patroniConfig, "restapi");
+
+    private static int PostgresPort(string patroniConfig) => ListenPort(patroniConfig, "postgresql");
+
+    private static int ListenPort(string patroniConfig, string section) =>
+        int.Parse(JsonNode.Parse(File.ReadAllText(patroniConfig))![section]!["listen"]!.GetValue<string>().Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task In_synchronous_mode_every_commit_acknowledged_before_the_leader_is_killed_survives()

@@ -31,8 +31,21 @@ public sealed class TuskSandbox : IAsyncDisposable
     public async Task<CliResult> RunOkAsync(params string[] args)
     {
         var result = await RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"tusk {string.Join(' ', args)} failed:\n{result}\n--- agent log ---\n{AgentLog()}");
+        Assert.True(result.ExitCode == 0, $"tusk {string.Join(' ', args)} failed:\n{result}\n{Diagnostics()}");
         return result;
+    }
+
+    /// <summary>
+    /// The agent's log and the end of every member's Patroni log (PostgreSQL writes there too):
+    /// why a member failed is in its own log, and the sandbox is deleted when the test ends.
+    /// </summary>
+    public string Diagnostics()
+    {
+        IEnumerable<string> members = Directory.Exists(Path.Combine(Home, "clusters"))
+            ? Directory.EnumerateFiles(Path.Combine(Home, "clusters"), "patroni.log", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            : [];
+        return $"--- agent log ---\n{AgentLog()}" + string.Concat(members.Select(log =>
+            $"\n--- {Path.GetRelativePath(Home, log)} ---\n{string.Join('\n', File.ReadLines(log).TakeLast(15))}"));
     }
 
     public string AgentLog() => File.Exists(Path.Combine(Home, "agent.log")) ? string.Join('\n', File.ReadLines(Path.Combine(Home, "agent.log")).TakeLast(60)) : "(no agent log)";
@@ -138,7 +151,7 @@ public sealed class TuskSandbox : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        Assert.Fail($"timed out after {timeout.TotalSeconds:0}s waiting until {what}; last error: {last?.Message}\n--- agent log ---\n{AgentLog()}");
+        Assert.Fail($"timed out after {timeout.TotalSeconds:0}s waiting until {what}; last error: {last?.Message}\n{Diagnostics()}");
     }
 
     /// <summary>PIDs of every process whose command line mentions this sandbox's directory.</summary>
