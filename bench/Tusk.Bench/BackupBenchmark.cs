@@ -200,7 +200,8 @@ public static class BackupBenchmark
             await connection.OpenAsync();
             await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS bench_pitr (run int, side text)");
             await ExecuteAsync(connection, $"INSERT INTO bench_pitr VALUES ({run}, 'before')");
-            await Task.Delay(200);
+            // A target in the second the backup ended is refused (pgBackRest compares whole seconds).
+            await Task.Delay(1000);
             await using (var now = new NpgsqlCommand("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'", connection))
             {
                 target = (string)(await now.ExecuteScalarAsync())!;

@@ -72,6 +72,16 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
 
     public static bool IsLsn(string text) => LsnPattern().IsMatch(text);
 
+    /// <summary>
+    /// Whether pgBackRest starts a restore to <paramref name="target"/> from a backup that ended
+    /// at <paramref name="backupStoppedAt"/>. It compares whole seconds and wants the backup's end
+    /// strictly before the target (pgBackRest 2.45, restore.c: backupTimestampStop &lt; target,
+    /// the target's fraction dropped), so a backup that ended in the target's own second does not
+    /// count, even when it ended before it; with no backup that counts, it refuses the restore.
+    /// </summary>
+    public static bool CanStartFrom(DateTimeOffset backupStoppedAt, DateTimeOffset target) =>
+        backupStoppedAt.ToUnixTimeSeconds() < target.ToUnixTimeSeconds();
+
     /// <summary>A time as users type it: ISO 8601 or PostgreSQL's "2026-11-30 14:00:00+00"; without an offset it is UTC.</summary>
     public static bool TryParseTime(string text, out DateTimeOffset time) =>
         DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out time);

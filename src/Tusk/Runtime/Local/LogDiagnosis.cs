@@ -35,7 +35,7 @@ public static partial class LogDiagnosis
 
         if (logTail.Contains("unable to find backup set with stop time less than", StringComparison.Ordinal))
         {
-            return "the restore target lies before the oldest backup in the repository; choose a later time (`tusk get backups` lists the backups).";
+            return "no backup in the repository ended in an earlier second than the restore target (pgBackRest compares whole seconds); choose a later time (`tusk get backups` lists each backup's end).";
         }
 
         return null;

@@ -14,6 +14,19 @@ public class RestoreTargetTests
         Assert.Equal(["--type=time", "--target=2026-11-30 14:00:00.000000+00"], target.Options);
     }
 
+    [Theory]
+    [InlineData("2026-11-30 14:00:04+00", "2026-11-30 14:00:05.300+00", true)]
+    [InlineData("2026-11-30 14:00:05+00", "2026-11-30 14:00:05.300+00", false)] // ended in the target's own second: pgBackRest does not count it
+    [InlineData("2026-11-30 14:00:05+00", "2026-11-30 14:00:06+00", true)]
+    [InlineData("2026-11-30 14:00:06+00", "2026-11-30 14:00:05.900+00", false)]
+    public void A_time_restore_starts_only_from_a_backup_that_ended_in_an_earlier_whole_second(string stoppedAt, string target, bool counts)
+    {
+        Assert.True(RestoreTarget.TryParseTime(stoppedAt, out var stop));
+        Assert.True(RestoreTarget.TryParseTime(target, out var time));
+
+        Assert.Equal(counts, RestoreTarget.CanStartFrom(stop, time));
+    }
+
     [Fact]
     public void The_recovery_settings_stand_for_pgBackRests_options_and_pause_at_the_target()
     {

@@ -50,6 +50,15 @@ public sealed class BackupRestoreTests
         Assert.Equal(["A", "B", "C"], await BatchesAsync(sandbox, "vault", port));
         Assert.Null((await sandbox.ClusterAsync("vault")).Status!.Restore);
 
+        // Nor with --yes to a time in the second the backup ended: pgBackRest would refuse it only
+        // once the cluster had stopped (it counts backups that ended in an earlier second).
+        var sameSecond = (await BackupsAsync(sandbox, "vault")).Single().StoppedAt.AddMilliseconds(999);
+        var tooEarly = await sandbox.RunAsync("restore", "vault", "--to-time", sameSecond.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + "+00", "--yes", "--wait");
+        Assert.NotEqual(0, tooEarly.ExitCode);
+        Assert.Contains("from the next whole second on", tooEarly.Err, StringComparison.Ordinal);
+        Assert.Equal(["A", "B", "C"], await BatchesAsync(sandbox, "vault", port));
+        Assert.Null((await sandbox.ClusterAsync("vault")).Status!.Restore);
+
         // A clone at T: A and B, not C; its own passwords and repository.
         var sourceRepo = Path.Combine(sandbox.ClusterPath("vault"), "backups", "repo1");
         var clonePort = TuskSandbox.FreePortPair();
