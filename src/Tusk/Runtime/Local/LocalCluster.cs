@@ -39,6 +39,7 @@ public sealed partial class LocalCluster
     private List<CertificateStatus> _certificates = [];
     private readonly CertificateStore _certificateStore;
     private readonly LocalBackups _backups;
+    private readonly LeaderConnection _leaderConnection = new();
 
     public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock, CertificatePolicy certificatePolicy)
     {
@@ -385,7 +386,7 @@ public sealed partial class LocalCluster
             {
                 try
                 {
-                    await using var connection = await PostgresConnections.OpenAsync(PostgresConnections.ConnectionString(leaderMember.PostgresPort, ClusterPlan.Superuser, _secrets!.Superuser, CaFile(leaderMember)), cancel);
+                    var connection = await _leaderConnection.OpenAsync(PostgresConnections.ConnectionString(leaderMember.PostgresPort, ClusterPlan.Superuser, _secrets!.Superuser, CaFile(leaderMember)), cancel);
                     // Base-backup senders also show 'streaming'; only walsenders named after a member count.
                     await using (var command = new NpgsqlCommand("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'", connection))
                     await using (var reader = await command.ExecuteReaderAsync(cancel))
@@ -405,6 +406,7 @@ public sealed partial class LocalCluster
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
+                    await _leaderConnection.CloseAsync();
                     diagnosis = $"the agent could not query the primary {leader.Name}: {e.Message}";
                 }
             }
@@ -679,6 +681,7 @@ public sealed partial class LocalCluster
     /// </summary>
     public async Task StopProcessesAsync(List<string>? outcomes = null, bool immediately = false)
     {
+        await _leaderConnection.CloseAsync();
         await _pooler.StopAsync(outcomes, forget: false);
         await _exporters.StopAllAsync();
 
