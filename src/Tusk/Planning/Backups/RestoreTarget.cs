@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Tusk.Api;
 
 namespace Tusk.Planning.Backups;
 
@@ -73,14 +74,42 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
     public static bool IsLsn(string text) => LsnPattern().IsMatch(text);
 
     /// <summary>
-    /// Whether pgBackRest starts a restore to <paramref name="target"/> from a backup that ended
-    /// at <paramref name="backupStoppedAt"/>. It compares whole seconds and wants the backup's end
-    /// strictly before the target (pgBackRest 2.45, restore.c: backupTimestampStop &lt; target,
-    /// the target's fraction dropped), so a backup that ended in the target's own second does not
-    /// count, even when it ended before it; with no backup that counts, it refuses the restore.
+    /// Why pgBackRest would find no backup to start this restore from, or null when it would (or
+    /// when the target does not choose the backup: --set, immediate, the end of the archive).
+    /// pgBackRest 2.45 (restore.c) takes the newest backup that ended strictly before a time
+    /// target, comparing whole seconds with the target's fraction dropped, so a backup that
+    /// ended in the target's own second does not count even when it ended before it; for an
+    /// LSN target, one whose stop LSN is at or before it. It refuses only once it runs, and by
+    /// then a restore in place has stopped the cluster: hence the same rule here, first.
     /// </summary>
-    public static bool CanStartFrom(DateTimeOffset backupStoppedAt, DateTimeOffset target) =>
-        backupStoppedAt.ToUnixTimeSeconds() < target.ToUnixTimeSeconds();
+    public string? NoBackupToStartFrom(IReadOnlyCollection<BackupRecord> backups)
+    {
+        if (Last("--set=") is not null || backups.Count == 0)
+        {
+            return null;
+        }
+
+        var oldest = backups.MinBy(b => b.StoppedAt)!;
+        if (Last("--type=") == "time" && TryParseTime(Last("--target=")!, out var time)
+            && !backups.Any(b => b.StoppedAt.ToUnixTimeSeconds() < time.ToUnixTimeSeconds()))
+        {
+            return $"the oldest backup ended at {oldest.StoppedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; a restore can only reach times from the next whole second on ({oldest.StoppedAt.UtcDateTime.AddSeconds(1):yyyy-MM-dd HH:mm:ss} UTC or later): pgBackRest starts only from a backup that ended in an earlier second than the target";
+        }
+
+        if (Last("--type=") == "lsn" && IsLsn(Last("--target=")!)
+            && !backups.Any(b => b.LsnStop is null || !IsLsn(b.LsnStop) || Lsn(b.LsnStop) <= Lsn(Last("--target=")!)))
+        {
+            return $"the oldest backup ends at LSN {oldest.LsnStop}; a restore can only reach LSNs from there on";
+        }
+
+        return null;
+    }
+
+    private static ulong Lsn(string text)
+    {
+        var (high, low) = (text[..text.IndexOf('/', StringComparison.Ordinal)], text[(text.IndexOf('/', StringComparison.Ordinal) + 1)..]);
+        return (ulong.Parse(high, NumberStyles.HexNumber, CultureInfo.InvariantCulture) << 32) | ulong.Parse(low, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    }
 
     /// <summary>A time as users type it: ISO 8601 or PostgreSQL's "2026-11-30 14:00:00+00"; without an offset it is UTC.</summary>
     public static bool TryParseTime(string text, out DateTimeOffset time) =>

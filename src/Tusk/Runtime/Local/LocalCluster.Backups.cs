@@ -143,11 +143,9 @@ public sealed partial class LocalCluster
             return (false, records is null ? message : $"{repo.Name} holds no backup of {Plan.Name} yet; take one with `tusk backup {Plan.Name} --wait`");
         }
 
-        if (target.Options.Contains("--type=time") && RestoreTarget.TryParseTime(target.Options.First(o => o.StartsWith("--target=", StringComparison.Ordinal))["--target=".Length..], out var time)
-            && !usable.Any(b => RestoreTarget.CanStartFrom(b.StoppedAt, time)))
+        if (target.NoBackupToStartFrom(usable) is { } unreachable)
         {
-            // Checked here because pgBackRest would refuse only once the cluster had stopped.
-            return (false, $"the oldest backup in {repo.Name} ended at {usable.Min(b => b.StoppedAt):yyyy-MM-dd HH:mm:ss} UTC; a restore can only reach times from the next whole second on ({usable.Min(b => b.StoppedAt).AddSeconds(1):yyyy-MM-dd HH:mm:ss} UTC or later): pgBackRest starts only from a backup that ended in an earlier second than the target");
+            return (false, $"{repo.Name}: {unreachable}");
         }
 
         var members = _members.Count;

@@ -1,3 +1,4 @@
+using Tusk.Api;
 using Tusk.Planning.Backups;
 
 namespace Tusk.Tests.Planning.Backups;
@@ -19,13 +20,41 @@ public class RestoreTargetTests
     [InlineData("2026-11-30 14:00:05+00", "2026-11-30 14:00:05.300+00", false)] // ended in the target's own second: pgBackRest does not count it
     [InlineData("2026-11-30 14:00:05+00", "2026-11-30 14:00:06+00", true)]
     [InlineData("2026-11-30 14:00:06+00", "2026-11-30 14:00:05.900+00", false)]
-    public void A_time_restore_starts_only_from_a_backup_that_ended_in_an_earlier_whole_second(string stoppedAt, string target, bool counts)
+    public void A_time_restore_starts_only_from_a_backup_that_ended_in_an_earlier_whole_second(string stoppedAt, string target, bool found)
     {
         Assert.True(RestoreTarget.TryParseTime(stoppedAt, out var stop));
         Assert.True(RestoreTarget.TryParseTime(target, out var time));
 
-        Assert.Equal(counts, RestoreTarget.CanStartFrom(stop, time));
+        var problem = RestoreTarget.ToTime(time).NoBackupToStartFrom([Backup(stop, "0/3000000")]);
+
+        Assert.Equal(found, problem is null);
+        Assert.True(found || problem!.Contains("next whole second", StringComparison.Ordinal), problem);
     }
+
+    [Theory]
+    [InlineData("0/3000100", "0/3000100", true)] // at the backup's stop LSN
+    [InlineData("0/3000100", "1/0", true)]
+    [InlineData("0/3000100", "0/30000FF", false)]
+    [InlineData("A/0", "9/FFFFFFFF", false)]
+    public void An_LSN_restore_starts_only_from_a_backup_that_stopped_at_or_before_it(string stopLsn, string target, bool found)
+    {
+        var problem = RestoreTarget.ToLsn(target).NoBackupToStartFrom([Backup(DateTimeOffset.UnixEpoch, stopLsn)]);
+
+        Assert.Equal(found, problem is null);
+    }
+
+    [Fact]
+    public void A_restore_to_a_named_backup_or_to_the_end_of_the_archive_leaves_the_choice_to_pgBackRest()
+    {
+        var late = Backup(new DateTimeOffset(2026, 11, 30, 14, 0, 0, TimeSpan.Zero), "5/0");
+
+        Assert.Null(RestoreTarget.ToBackup("20261130-140000F").NoBackupToStartFrom([late]));
+        Assert.Null(RestoreTarget.Latest.NoBackupToStartFrom([late]));
+        Assert.Null(RestoreTarget.ToTime(DateTimeOffset.UnixEpoch).NoBackupToStartFrom([]));
+    }
+
+    private static BackupRecord Backup(DateTimeOffset stoppedAt, string lsnStop) =>
+        new("20261130-140000F", "full", "repo1", stoppedAt.AddSeconds(-5), stoppedAt, 1, 1, null, null, "0/1000000", lsnStop);
 
     [Fact]
     public void The_recovery_settings_stand_for_pgBackRests_options_and_pause_at_the_target()
