@@ -240,9 +240,19 @@ public sealed partial class LocalAgent : IAsyncDisposable
         {
             problems.Add($"{file}: {at}.repoName: cluster {clone.Cluster} has no repository {clone.Repo ?? "at all"}; clone from one it declares in spec.backups.pgbackrest.repos");
         }
-        else if (await source.ListBackupsAsync(cancel) is var (backups, message) && !(backups?.Any(b => b.Repo == (clone.Repo ?? source.Plan.Backups!.Repos[0].Name)) ?? false))
+        else
         {
-            problems.Add($"{file}: {at}: cluster {clone.Cluster} has no backup to clone from yet{(backups is null ? $" ({message})" : "")}; take one with `tusk backup {clone.Cluster} --wait`");
+            var repo = clone.Repo ?? source.Plan.Backups!.Repos[0].Name;
+            var (backups, message) = await source.ListBackupsAsync(cancel);
+            var usable = backups?.Where(b => b.Repo == repo).ToList() ?? [];
+            if (usable.Count == 0)
+            {
+                problems.Add($"{file}: {at}: cluster {clone.Cluster} has no backup to clone from yet{(backups is null ? $" ({message})" : "")}; take one with `tusk backup {clone.Cluster} --wait`");
+            }
+            else if (clone.Target.NoBackupToStartFrom(usable) is { } unreachable)
+            {
+                problems.Add($"{file}: {at}.options: {clone.Cluster}'s {repo}: {unreachable}");
+            }
         }
 
         return problems;

@@ -52,12 +52,17 @@ public sealed class BackupRestoreTests
 
         // Nor with --yes to a time in the second the backup ended: pgBackRest would refuse it only
         // once the cluster had stopped (it counts backups that ended in an earlier second).
-        var sameSecond = (await BackupsAsync(sandbox, "vault")).Single().StoppedAt.AddMilliseconds(999);
-        var tooEarly = await sandbox.RunAsync("restore", "vault", "--to-time", sameSecond.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + "+00", "--yes", "--wait");
+        var sameSecond = (await BackupsAsync(sandbox, "vault")).Single().StoppedAt.AddMilliseconds(999).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + "+00";
+        var tooEarly = await sandbox.RunAsync("restore", "vault", "--to-time", sameSecond, "--yes", "--wait");
         Assert.NotEqual(0, tooEarly.ExitCode);
         Assert.Contains("from the next whole second on", tooEarly.Err, StringComparison.Ordinal);
         Assert.Equal(["A", "B", "C"], await BatchesAsync(sandbox, "vault", port));
         Assert.Null((await sandbox.ClusterAsync("vault")).Status!.Restore);
+        // A clone at that time likewise: refused before the new cluster exists.
+        var earlyClone = await sandbox.RunAsync("create", "cluster", "early", "--from", "vault", "--to-time", sameSecond, "--port", TuskSandbox.FreePortPair().ToString(CultureInfo.InvariantCulture), "--file", Path.Combine(sandbox.Home, "early.yaml"));
+        Assert.NotEqual(0, earlyClone.ExitCode);
+        Assert.Contains("spec.dataSource.postgresCluster.options: vault's repo1: the oldest backup ended at", earlyClone.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(sandbox.ClusterPath("early")));
 
         // A clone at T: A and B, not C; its own passwords and repository.
         var sourceRepo = Path.Combine(sandbox.ClusterPath("vault"), "backups", "repo1");
