@@ -48,6 +48,20 @@ public static class SecretFile
         WriteAtomic(path, Utf8NoBom.GetBytes(text), mode);
     }
 
+    /// <summary>
+    /// As <see cref="WriteAllTextAtomic"/>, unless the file already holds exactly this text: for
+    /// files the agent saves on every cycle, where a temporary file, an fsync and a rename four
+    /// times a second cost more than reading the file back.
+    /// </summary>
+    public static void WriteAllTextAtomicIfChanged(string path, string text, UnixFileMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!File.Exists(path) || File.ReadAllText(path, Utf8NoBom) != text)
+        {
+            WriteAtomic(path, Utf8NoBom.GetBytes(text), mode);
+        }
+    }
+
     private static void WriteAtomic(string path, byte[] contents, UnixFileMode mode)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

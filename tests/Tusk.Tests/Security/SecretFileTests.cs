@@ -35,6 +35,22 @@ public sealed class SecretFileTests : IDisposable
     }
 
     [Fact]
+    public void A_write_of_the_text_a_file_already_holds_leaves_the_file_untouched_and_a_different_text_replaces_it()
+    {
+        var path = Path.Combine(_directory, "status.json");
+        var old = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        SecretFile.WriteAllTextAtomicIfChanged(path, "{}", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetLastWriteTimeUtc(path, old);
+
+        SecretFile.WriteAllTextAtomicIfChanged(path, "{}", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Equal(old, File.GetLastWriteTimeUtc(path));
+
+        SecretFile.WriteAllTextAtomicIfChanged(path, "{\"a\":1}", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.NotEqual(old, File.GetLastWriteTimeUtc(path));
+        Assert.Equal("{\"a\":1}", File.ReadAllText(path));
+    }
+
+    [Fact]
     public void Atomic_writes_leave_no_temporary_files_behind()
     {
         var path = Path.Combine(_directory, "patroni.yml");

@@ -40,6 +40,8 @@ public sealed partial class LocalCluster
     private readonly CertificateStore _certificateStore;
     private readonly LocalBackups _backups;
     private readonly LeaderConnection _leaderConnection = new();
+    private string? _savedStatus;
+    private DateTimeOffset _statusSavedAt;
 
     public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock, CertificatePolicy certificatePolicy)
     {
@@ -801,13 +803,25 @@ public sealed partial class LocalCluster
         State.CreatedAt ??= _clock.GetUtcNow();
         status.CreatedAt = State.CreatedAt;
         Status = status;
-        SecretFile.WriteAllTextAtomic(Directory.Status, Json.Serialize(status, Json.Types.ClusterStatus), Modes.PublicFile);
+
+        // updatedAt changes on every cycle; alone, it is saved at most every 10 s, because each
+        // save is a temporary file, an fsync and a rename, four times a second otherwise.
+        var heartbeat = status.UpdatedAt;
+        status.UpdatedAt = null;
+        var content = Json.Serialize(status, Json.Types.ClusterStatus);
+        status.UpdatedAt = heartbeat;
+        var now = _clock.GetUtcNow();
+        if (content != _savedStatus || now - _statusSavedAt >= TimeSpan.FromSeconds(10))
+        {
+            SecretFile.WriteAllTextAtomic(Directory.Status, Json.Serialize(status, Json.Types.ClusterStatus), Modes.PublicFile);
+            (_savedStatus, _statusSavedAt) = (content, now);
+        }
     }
 
     /// <summary>The ports this cluster's members hold.</summary>
     private HashSet<int> TakenPorts() => [.. State.Members.Values.SelectMany(p => new[] { p.Postgres, p.Rest, p.Exporter ?? 0 })];
 
-    private void SaveState() => SecretFile.WriteAllTextAtomic(Directory.State, Json.Serialize(State, Json.Types.ClusterState), Modes.PrivateFile);
+    private void SaveState() => SecretFile.WriteAllTextAtomicIfChanged(Directory.State, Json.Serialize(State, Json.Types.ClusterState), Modes.PrivateFile);
 
     /// <summary>A log's tail; while a restore runs, only what was written since it began.</summary>
     private string RestoreTail(string path, int bytes = 16384) =>
