@@ -50,16 +50,19 @@ public static class SecretFile
 
     /// <summary>
     /// As <see cref="WriteAllTextAtomic"/>, unless the file already holds exactly this text: for
-    /// files the agent saves on every cycle, where a temporary file, an fsync and a rename four
-    /// times a second cost more than reading the file back.
+    /// files saved again and again (the agent's, every cycle), where a temporary file, an fsync
+    /// and a rename cost more than reading the file back. Whether it wrote.
     /// </summary>
-    public static void WriteAllTextAtomicIfChanged(string path, string text, UnixFileMode mode)
+    public static bool WriteAllTextAtomicIfChanged(string path, string text, UnixFileMode mode)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!File.Exists(path) || File.ReadAllText(path, Utf8NoBom) != text)
+        if (File.Exists(path) && File.ReadAllText(path, Utf8NoBom) == text)
         {
-            WriteAtomic(path, Utf8NoBom.GetBytes(text), mode);
+            return false;
         }
+
+        WriteAtomic(path, Utf8NoBom.GetBytes(text), mode);
+        return true;
     }
 
     private static void WriteAtomic(string path, byte[] contents, UnixFileMode mode)

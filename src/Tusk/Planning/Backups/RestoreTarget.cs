@@ -84,20 +84,20 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
     /// </summary>
     public string? NoBackupToStartFrom(IReadOnlyCollection<BackupRecord> backups)
     {
-        if (Last("--set=") is not null || backups.Count == 0)
+        if (Last("--set=") is not null || Last("--target=") is not { } target || backups.Count == 0)
         {
             return null;
         }
 
         var oldest = backups.MinBy(b => b.StoppedAt)!;
-        if (Last("--type=") == "time" && TryParseTime(Last("--target=")!, out var time)
+        if (Last("--type=") == "time" && TryParseTime(target, out var time)
             && !backups.Any(b => b.StoppedAt.ToUnixTimeSeconds() < time.ToUnixTimeSeconds()))
         {
             return $"the oldest backup ended at {oldest.StoppedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; a restore can only reach times from the next whole second on ({oldest.StoppedAt.UtcDateTime.AddSeconds(1):yyyy-MM-dd HH:mm:ss} UTC or later): pgBackRest starts only from a backup that ended in an earlier second than the target";
         }
 
-        if (Last("--type=") == "lsn" && IsLsn(Last("--target=")!)
-            && !backups.Any(b => b.LsnStop is null || !IsLsn(b.LsnStop) || Lsn(b.LsnStop) <= Lsn(Last("--target=")!)))
+        if (Last("--type=") == "lsn" && IsLsn(target)
+            && !backups.Any(b => b.LsnStop is null || !IsLsn(b.LsnStop) || Lsn(b.LsnStop) <= Lsn(target)))
         {
             return $"the oldest backup ends at LSN {oldest.LsnStop}; a restore can only reach LSNs from there on";
         }
@@ -105,10 +105,11 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
         return null;
     }
 
+    /// <summary>An LSN as one number: "16/B374D848" is 0x16B374D848.</summary>
     private static ulong Lsn(string text)
     {
-        var (high, low) = (text[..text.IndexOf('/', StringComparison.Ordinal)], text[(text.IndexOf('/', StringComparison.Ordinal) + 1)..]);
-        return (ulong.Parse(high, NumberStyles.HexNumber, CultureInfo.InvariantCulture) << 32) | ulong.Parse(low, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var halves = text.Split('/');
+        return (ulong.Parse(halves[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture) << 32) | ulong.Parse(halves[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
     }
 
     /// <summary>A time as users type it: ISO 8601 or PostgreSQL's "2026-11-30 14:00:00+00"; without an offset it is UTC.</summary>

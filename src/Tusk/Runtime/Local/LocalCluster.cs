@@ -296,7 +296,7 @@ public sealed partial class LocalCluster
 
         var now = _clock.GetUtcNow();
         var downSince = _patroniDownSince.TryGetValue(member.Name, out var since) ? since : _patroniDownSince[member.Name] = now;
-        var postmaster = ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory) ? pid : (int?)null;
+        var postmaster = RunningPostmaster(member);
         if (leaderKey == member.Name && postmaster is null && patroni.Pid is not null)
         {
             if (await DeleteLeaderKeyAsync(member.Name, cancel))
@@ -327,8 +327,7 @@ public sealed partial class LocalCluster
     /// </summary>
     private bool MovePostgresPortIfTaken(LocalMember member, List<string> outcomes)
     {
-        if (Restoring || PortAllocator.IsFree(member.PostgresPort)
-            || (ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory)))
+        if (Restoring || PortAllocator.IsFree(member.PostgresPort) || RunningPostmaster(member) is not null)
         {
             return false;
         }
@@ -339,6 +338,10 @@ public sealed partial class LocalCluster
         outcomes.Add($"moved {member.Name}'s PostgreSQL from port {member.PostgresPort} to {moved.Postgres}: another process holds {member.PostgresPort}, so PostgreSQL could not start");
         return true;
     }
+
+    /// <summary>The pid of the member's postmaster while it runs (Patroni detaches it, so its pid file tells).</summary>
+    private static int? RunningPostmaster(LocalMember member) =>
+        ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory) ? pid : null;
 
     private async Task<Observation> ObserveAsync(HashSet<string> changedConfigs, string? leaderKey, List<string> outcomes, CancellationToken cancel)
     {

@@ -33,12 +33,11 @@ public sealed partial record ServiceAccount(string UserName, int Uid, int Gid, b
     /// <summary>Writes a file owned by the service account, atomically, unless it already holds exactly this content. True when it wrote.</summary>
     public bool WriteIfChanged(string path, string content, UnixFileMode mode)
     {
-        if (File.Exists(path) && File.ReadAllText(path) == content)
+        if (!Tusk.Security.SecretFile.WriteAllTextAtomicIfChanged(path, content, mode))
         {
             return false;
         }
 
-        Tusk.Security.SecretFile.WriteAllTextAtomic(path, content, mode);
         Own(path);
         return true;
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
@@ -95,20 +94,7 @@ public sealed class FailoverTests
         {
             var patroni = int.Parse(File.ReadAllText(Path.Combine(sandbox.ClusterPath("moved"), "members", member.Name, "patroni.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             TuskSandbox.Kill(patroni);
-            for (var wait = Stopwatch.StartNew(); squatter is null && wait.Elapsed < TimeSpan.FromSeconds(2);)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, restPort);
-                try
-                {
-                    listener.Start();
-                    squatter = listener;
-                }
-                catch (SocketException)
-                {
-                    listener.Dispose();
-                    await Task.Delay(5);
-                }
-            }
+            squatter = await TakePortAsync(restPort, TimeSpan.FromSeconds(2));
         }
 
         Assert.NotNull(squatter);
@@ -137,19 +123,7 @@ public sealed class FailoverTests
         // Patroni stays and starts PostgreSQL again within its loop: take the port first, so every start fails.
         var postmaster = ProcessProbe.ReadPidFile(Path.Combine(sandbox.ClusterPath("squat"), "members", replica.Name, "data", "postmaster.pid"));
         TuskSandbox.Kill(postmaster!.Value, signal: 3); // SIGQUIT: PostgreSQL's immediate shutdown
-        TcpListener? squatter = null;
-        for (var wait = Stopwatch.StartNew(); squatter is null && wait.Elapsed < TimeSpan.FromSeconds(10);)
-        {
-            try
-            {
-                squatter = PortAllocator.Listen(replica.Port); // as PostgreSQL binds: connections in TIME_WAIT do not hold the port
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(5);
-            }
-        }
-
+        var squatter = await TakePortAsync(replica.Port, TimeSpan.FromSeconds(10));
         Assert.NotNull(squatter);
         using (squatter)
         {
@@ -159,6 +133,26 @@ public sealed class FailoverTests
 
         Assert.NotEqual(replica.Port, PostgresPort(config));
         Assert.Contains($"moved {replica.Name}'s PostgreSQL from port {replica.Port} to {PostgresPort(config)}: another process holds {replica.Port}", File.ReadAllText(Path.Combine(sandbox.Home, "agent.log")), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Listens on the port as soon as its server lets go of it, as the servers bind (connections
+    /// in TIME_WAIT do not hold it); null when it is still taken after <paramref name="within"/>.
+    /// </summary>
+    private static async Task<TcpListener?> TakePortAsync(int port, TimeSpan within)
+    {
+        for (var wait = Stopwatch.StartNew(); wait.Elapsed < within; await Task.Delay(5))
+        {
+            try
+            {
+                return PortAllocator.Listen(port);
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        return null;
     }
 
     private static int RestPort(string patroniConfig) => ListenPort(patroniConfig, "restapi");
