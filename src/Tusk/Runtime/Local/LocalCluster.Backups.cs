@@ -168,7 +168,7 @@ public sealed partial class LocalCluster
             await ArchiveLatestWalAsync(outcomes, cancel); // a backup's own WAL is archived before the backup ends
         }
 
-        if (restorer is not null && await PausePatroniAsync(restorer, cancel))
+        if (restorer is not null && await PausePatroniAsync(cancel))
         {
             await StopPostgresForRestoreAsync(outcomes, cancel);
         }
@@ -207,7 +207,7 @@ public sealed partial class LocalCluster
 
         State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside, restorer?.Name);
         _logLengthsAtRestore = _members.SelectMany(m => new[] { m.PatroniLog, m.RestoreLog }).ToDictionary(log => log, log => File.Exists(log) ? new FileInfo(log).Length : 0, StringComparer.Ordinal);
-        (_pauseEnded, _patroniRestarted) = (false, false);
+        (_pauseEnded, _patroniRestarted, _handover) = (false, false, null);
         State.LastRestore = new RestoreStatus(target.Description, RestorePhases.Running, now);
         // The restored database is as it was at the target: users and roles are checked again.
         // The stanza stays: it lives in the repository, and the system identifier is the same.

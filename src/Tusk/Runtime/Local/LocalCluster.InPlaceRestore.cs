@@ -20,6 +20,7 @@ namespace Tusk.Runtime.Local;
 public sealed partial class LocalCluster
 {
     private Task<CommandResult>? _restoring;
+    private Task<bool>? _handover;
     private bool _sweepPending = true; // an earlier agent may have stopped while it deleted set-aside data
     private bool _pauseEnded;
     private bool _patroniRestarted; // once per restore: see LogDiagnosis.PatroniRefusesPostmaster
@@ -36,18 +37,23 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// Pauses the cluster through every running Patroni (each PATCH also wakes that member's
-    /// loop) and waits until each has seen it, so none starts PostgreSQL again once it stops:
-    /// the REST API's "pause" is that of the cluster the HA loop loaded at the start of its
-    /// cycle (Patroni 3.0.2, ha.py check_mode), so every decision from then on is paused.
-    /// The loop that saw it saves the changed configuration (patroni.dynamic.json) into the data
-    /// directory at its end, and a save that failed (the directory had been set aside) is tried
-    /// again at the end of every loop that has data. For the other members the agent waits for
-    /// that save: pending, it landed in the directory Patroni was about to copy the new primary
-    /// into once the pause ended, and the copy failed (seen in a benchmark). For the restored
-    /// member it does not (0.22 s on every restore): pgBackRest restores it into a directory
-    /// Patroni does not know, and whatever Patroni saved in its place goes when that moves in.
+    /// loop) and waits until each has seen it and finished that loop, so none starts PostgreSQL
+    /// again once it stops: the REST API's "pause" is that of the cluster the HA loop loaded at
+    /// the start of its cycle (Patroni 3.0.2, ha.py check_mode), so every decision from then on
+    /// is paused. The loop that saw it saves the changed configuration (patroni.dynamic.json)
+    /// into the data directory at its end, after applying it; a save that failed (the directory
+    /// had been set aside) is tried again at the end of every loop that has data. Waiting for
+    /// that save matters twice:
+    /// <list type="bullet">
+    /// <item>pending on another member, it landed in the directory Patroni was about to copy the
+    /// new primary into once the pause ended, and the copy failed (seen in a benchmark);</item>
+    /// <item>on the restored member too: a loop still querying PostgreSQL when it stops keeps
+    /// retrying, with sleeps of up to 1.8 s (Retry in utils.py), for up to retry_timeout/2 (5 s),
+    /// and a loop stuck so past the promotion delays the leader key by as much (seen here: 3.5 s).</item>
+    /// </list>
+    /// The wait (about 0.2 s) runs beside pgBackRest, which has started already.
     /// </summary>
-    private async Task<bool> PausePatroniAsync(LocalMember restorer, CancellationToken cancel)
+    private async Task<bool> PausePatroniAsync(CancellationToken cancel)
     {
         var running = MembersWithPatroni().ToList();
         var client = Patroni;
@@ -62,7 +68,7 @@ public sealed partial class LocalCluster
         while (_clock.GetUtcNow() < deadline)
         {
             var seen = await Task.WhenAll(running.Select(m => client.IsPausedAsync(m.RestPort, cancel)));
-            if (seen.All(paused => paused == true) && (already || running.Where(m => m != restorer).All(SavedPause)))
+            if (seen.All(paused => paused == true) && (already || running.All(SavedPause)))
             {
                 return true;
             }
@@ -160,8 +166,7 @@ public sealed partial class LocalCluster
         var aside = restore.SetAside.FirstOrDefault(p => p.StartsWith(member.DataDirectory + ".before-restore-", StringComparison.Ordinal));
         if (restore.Recovering)
         {
-            // Once the pause has ended Patroni may restart PostgreSQL itself: either postmaster counts.
-            if (!new[] { member.RestorePidFile, member.PostmasterPidFile }.Any(f => ProcessProbe.ReadPidFile(f) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory)))
+            if (!RestoredPostmasterRuns(member))
             {
                 FailRestore(LogDiagnosis.Explain(RestoreTail(member.RestoreLog), Plan.PostgresVersion)
                     ?? $"PostgreSQL on {name} stopped while it recovered; its log is {member.RestoreLog}", outcomes);
@@ -174,14 +179,9 @@ public sealed partial class LocalCluster
                 await _patroni[name].StopAsync(TimeSpan.FromSeconds(10), cancel);
                 outcomes.Add($"restarted {name}'s Patroni: it did not take the PostgreSQL the agent started (pid {postmaster}) for a postmaster, because the clock has been stepped since Patroni started");
             }
-            else if (!_pauseEnded && PostmasterFiles.RunsAsPrimary(member.DataDirectory)
-                && _clock.GetUtcNow() - _lastNudge > TimeSpan.FromMilliseconds(250))
+            else if (!_pauseEnded && _handover is null)
             {
-                // Promoted: the member's Patroni takes the leader key on its next loop, which this
-                // no-op PATCH (the pause as it is) brings forward from up to loop_wait away; again
-                // every 250 ms until it has.
-                _lastNudge = _clock.GetUtcNow();
-                await Patroni.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, cancel);
+                _handover = WatchHandover(member, cancel);
             }
 
             return;
@@ -239,11 +239,35 @@ public sealed partial class LocalCluster
         outcomes.Add($"restored {name}'s data directory; PostgreSQL recovers to {restore.Target.Description} and is promoted there");
     }
 
+    /// <summary>Whether the restored member's PostgreSQL runs: the one the agent started, or, once the pause has ended, one Patroni restarted.</summary>
+    private static bool RestoredPostmasterRuns(LocalMember member) =>
+        new[] { member.RestorePidFile, member.PostmasterPidFile }.Any(f => ProcessProbe.ReadPidFile(f) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory));
+
     /// <summary>pgBackRest restores only into an empty directory; it runs in the background.</summary>
     private void StartPgBackRest(LocalMember member, RestoreTarget target)
     {
         EmptyDirectory(member.RestoreStagingDirectory);
         _restoring = _backups.RestoreAsync(member, target, CancellationToken.None);
+        // The next step (the move into place) runs on the cycle this wakes, not a tick later.
+        _restoring.ContinueWith(_ => _wakeAgent(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Follows the recovering member between cycles (<see cref="RestoreHandoverWatch"/>): wakes
+    /// its Patroni the moment PostgreSQL is promoted, and this agent the moment Patroni has
+    /// taken the leader key. The wake-up is a no-op PATCH (the pause as it is).
+    /// </summary>
+    private Task<bool> WatchHandover(LocalMember member, CancellationToken cancel)
+    {
+        var client = Patroni;
+        return new RestoreHandoverWatch(
+            member.Name,
+            () => PostmasterFiles.RunsAsPrimary(member.DataDirectory),
+            () => RestoredPostmasterRuns(member),
+            c => client.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, c),
+            ReadLeaderKeyAsync,
+            _wakeAgent,
+            _clock).RunAsync(cancel);
     }
 
     /// <summary>Stops the pgBackRest restoring the member (this agent's, or one an earlier agent left running); returns the pids it stopped.</summary>
@@ -284,8 +308,10 @@ public sealed partial class LocalCluster
             return true;
         }
 
+        // The watch wakes Patroni with PATCHes of the pause until it sees the key: one landing
+        // after the pause ended would pause the cluster again. It wakes this loop when done.
         if (!restore.Recovering || restore.Member != leader || _members.FirstOrDefault(m => m.Name == leader) is not { } member
-            || !PostmasterFiles.RunsAsPrimary(member.DataDirectory))
+            || !PostmasterFiles.RunsAsPrimary(member.DataDirectory) || _handover is { IsCompleted: false })
         {
             return false;
         }

@@ -24,6 +24,7 @@ public sealed partial class LocalCluster
     private readonly EtcdServer _etcd;
     private readonly HttpClient _http;
     private readonly TimeProvider _clock;
+    private readonly Action _wakeAgent;
     private readonly Dictionary<string, SupervisedProcess> _patroni = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _patroniDownSince = new(StringComparer.Ordinal);
     private SupervisedProcess? _haproxy;
@@ -43,9 +44,9 @@ public sealed partial class LocalCluster
     private string? _savedStatus;
     private DateTimeOffset _statusSavedAt;
 
-    public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock, CertificatePolicy certificatePolicy)
+    public LocalCluster(PostgresCluster cluster, TuskHome home, ServiceAccount account, ProcessLauncher launcher, EtcdServer etcd, HttpClient http, TimeProvider clock, CertificatePolicy certificatePolicy, Action wakeAgent)
     {
-        (_home, _account, _launcher, _etcd, _http, _clock) = (home, account, launcher, etcd, http, clock);
+        (_home, _account, _launcher, _etcd, _http, _clock, _wakeAgent) = (home, account, launcher, etcd, http, clock, wakeAgent);
         Directory = new ClusterDirectory(home.ClusterDirectory(cluster.Metadata.Namespace!, cluster.Metadata.Name!));
         _certificateStore = new CertificateStore(home, account, clock, certificatePolicy);
         _pooler = new LocalPooler(Directory, _certificateStore, account, launcher, clock);

@@ -258,7 +258,7 @@ public sealed partial class LocalAgent : IAsyncDisposable
         return problems;
     }
 
-    private LocalCluster NewCluster(PostgresCluster cluster) => new(cluster, _home, _account, _launcher, Etcd, _http, _clock, _certificatePolicy);
+    private LocalCluster NewCluster(PostgresCluster cluster) => new(cluster, _home, _account, _launcher, Etcd, _http, _clock, _certificatePolicy, Wake);
 
     public IReadOnlyList<PostgresCluster> List() =>
         _clusters.Values.OrderBy(c => c.Cluster.Key, StringComparer.Ordinal).Select(View).ToList();

@@ -1,0 +1,97 @@
+using Tusk.Runtime.Local;
+
+namespace Tusk.Tests.Runtime.Local;
+
+/// <summary>
+/// The restore's handover watch on its own, with the member's state, Patroni's wake-up and
+/// the leader key as functions the test drives (the only mock: those calls are recorded; the
+/// end-to-end restore tests run it against the real processes).
+/// </summary>
+public sealed class RestoreHandoverWatchTests
+{
+    private sealed class Member
+    {
+        private int _patroniWoken;
+        private int _agentWoken;
+        private int _keyReads;
+
+        public volatile bool Promoted;
+        public volatile bool Running = true;
+        public volatile string? LeaderKey;
+
+        public int PatroniWoken => Volatile.Read(ref _patroniWoken);
+        public int AgentWoken => Volatile.Read(ref _agentWoken);
+        public int KeyReads => Volatile.Read(ref _keyReads);
+
+        public RestoreHandoverWatch Watch() => new(
+            "m-0",
+            () => Promoted,
+            () => Running,
+            _ => { Interlocked.Increment(ref _patroniWoken); return Task.CompletedTask; },
+            _ => { Interlocked.Increment(ref _keyReads); return Task.FromResult(LeaderKey); },
+            () => Interlocked.Increment(ref _agentWoken),
+            TimeProvider.System);
+    }
+
+    [Fact]
+    public async Task Patroni_is_woken_once_PostgreSQL_is_promoted_and_the_agent_once_the_key_names_the_member()
+    {
+        var member = new Member { LeaderKey = "m-1" }; // the old primary's key, as a stale read may still show
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watch = member.Watch().RunAsync(limit.Token);
+
+        await Task.Delay(200);
+        Assert.Equal((0, 0, 0), (member.PatroniWoken, member.KeyReads, member.AgentWoken)); // still recovering: nothing to do
+
+        member.Promoted = true;
+        while (member.KeyReads < 3)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1, member.PatroniWoken);
+        Assert.Equal(0, member.AgentWoken);
+        await Task.Delay(600); // Patroni's loop has not taken the key: woken again every 250 ms
+        Assert.InRange(member.PatroniWoken, 2, 4);
+
+        member.LeaderKey = "m-0";
+        Assert.True(await watch);
+        Assert.Equal(1, member.AgentWoken);
+
+        // Done: nothing more reaches Patroni, whose pause the agent ends next.
+        var woken = member.PatroniWoken;
+        await Task.Delay(400);
+        Assert.Equal(woken, member.PatroniWoken);
+    }
+
+    [Fact]
+    public async Task A_PostgreSQL_that_stops_while_it_recovers_ends_the_watch_without_waking_anything()
+    {
+        var member = new Member();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watch = member.Watch().RunAsync(limit.Token);
+        await Task.Delay(100);
+
+        member.Running = false;
+
+        Assert.False(await watch);
+        Assert.Equal((0, 0), (member.PatroniWoken, member.AgentWoken));
+    }
+
+    [Fact]
+    public async Task The_agent_stopping_ends_the_watch()
+    {
+        var member = new Member { Promoted = true };
+        using var stop = new CancellationTokenSource();
+        var watch = member.Watch().RunAsync(stop.Token);
+        while (member.PatroniWoken == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        await stop.CancelAsync();
+
+        Assert.False(await watch);
+        Assert.Equal(0, member.AgentWoken);
+    }
+}
