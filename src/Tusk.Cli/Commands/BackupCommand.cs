@@ -118,7 +118,7 @@ public static class BackupCommand
                 await context.Err.WriteLineAsync($"  {clock.Elapsed.TotalSeconds,5:0}s  backing up {name}");
             }
 
-            await Task.Delay(200, cancel);
+            await Task.Delay(50, cancel); // the agent publishes the job's end the moment it comes
         }
 
         await context.Err.WriteLineAsync($"error: the backup was still running after {timeout.TotalSeconds:0}s; it goes on, and `tusk describe cluster {name}` shows when it ends");

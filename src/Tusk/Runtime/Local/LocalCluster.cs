@@ -55,7 +55,7 @@ public sealed partial class LocalCluster
         Status = File.Exists(Directory.Status) ? Json.Deserialize(File.ReadAllText(Directory.Status), Json.Types.ClusterStatus) : null;
         Cluster = cluster;
         Plan = ClusterPlanner.Plan(cluster);
-        _backups = new LocalBackups(Directory, State, account, new CommandRunner(account), clock);
+        _backups = new LocalBackups(Directory, State, account, new CommandRunner(account), clock, wakeAgent);
     }
 
     public PostgresCluster Cluster { get; private set; }
@@ -442,7 +442,8 @@ public sealed partial class LocalCluster
             }
         }
 
-        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError);
+        var failed = State.Restore is not null && State.LastRestore is { Phase: RestorePhases.Failed } last ? last : null;
+        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError, failed);
     }
 
     /// <summary>

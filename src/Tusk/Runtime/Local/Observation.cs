@@ -1,8 +1,9 @@
+using Tusk.Api;
 using Tusk.Runtime.Local.Clients;
 
 namespace Tusk.Runtime.Local;
 
-/// <summary>What one reconcile cycle saw: Patroni's member list, who streams from the leader, whether the endpoint takes writes, and pgBackRest's words when WAL archiving fails.</summary>
+/// <summary>What one reconcile cycle saw: Patroni's member list, who streams from the leader, whether the endpoint takes writes, pgBackRest's words when WAL archiving fails, and a failed restore the cluster waits on.</summary>
 public sealed record Observation(
     IReadOnlyList<PatroniMember>? Members,
     IReadOnlySet<string> Streaming,
@@ -10,4 +11,5 @@ public sealed record Observation(
     bool UsersApplied,
     IReadOnlyDictionary<string, int?> PatroniPids,
     string? Diagnosis,
-    string? ArchiveError = null);
+    string? ArchiveError = null,
+    RestoreStatus? FailedRestore = null);

@@ -53,6 +53,11 @@ public static class StatusCalculator
         {
             (phase, reason, message) = (ClusterPhases.Ready, "AllInstancesStreaming", $"{leader!.Name} is the primary and {streaming} of {replicas.Count} replicas stream from it");
         }
+        else if (leader is null && seen.FailedRestore is { } failed)
+        {
+            // Nothing is electing anyone: the cluster waits, stopped and paused, for the user.
+            (phase, reason, message) = (ClusterPhases.Degraded, "RestoreFailed", RestoreFailedMessage(plan, failed));
+        }
         else if (leader is null)
         {
             (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "NoLeader", wasReady ? "no member holds the leader lock; Patroni is electing a new primary" : "waiting for Patroni to bootstrap the first primary");
@@ -90,6 +95,11 @@ public static class StatusCalculator
             UpdatedAt = now,
         };
     }
+
+    /// <summary>What a failed restore left and the way on, in the words `tusk describe` shows.</summary>
+    private static string RestoreFailedMessage(ClusterPlan plan, RestoreStatus failed) => plan.CloneFrom is { } source
+        ? $"the clone of {source.Namespace}/{source.Cluster} to {failed.Target} failed: {failed.Message}; delete {plan.Name} and create the clone again with another target"
+        : $"the restore to {failed.Target} failed: {failed.Message}; {plan.Name} stays stopped, with Patroni paused and the data from before the restore set aside (data.before-restore-* in each member's directory), until a restore succeeds: run `tusk restore {plan.Name}` again with another target";
 
     public static ClusterStatus Stopped(ClusterPlan plan, IReadOnlyList<LocalMember> members, ClusterStatus? previous, long generation, DateTimeOffset now) => new()
     {

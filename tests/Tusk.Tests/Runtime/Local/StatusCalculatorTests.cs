@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using Tusk.Api;
 using Tusk.Planning;
+using Tusk.Planning.Backups;
 using Tusk.Runtime.Local;
 using Tusk.Runtime.Local.Clients;
 
@@ -104,6 +105,42 @@ public class StatusCalculatorTests
         Assert.Equal(phase == ClusterPhases.Creating ? "True" : "False", Condition(status, "Progressing").Status);
         Assert.Equal(phase == ClusterPhases.Degraded ? "True" : "False", Condition(status, "Degraded").Status);
         Assert.Equal(3, status.ObservedGeneration);
+    }
+
+    private static readonly RestoreStatus FailedRestore = new("time 2025-01-01 11:00:00+00", RestorePhases.Failed, T0, T0, "recovery ended before the target was reached");
+
+    [Fact]
+    public void A_failed_restore_says_the_cluster_waits_stopped_and_paused_and_how_to_go_on()
+    {
+        var stopped = Healthy(members: [Member(Leader, "replica", "stopped")], streaming: []) with { FailedRestore = FailedRestore };
+
+        var status = Compute(stopped, new ClusterStatus { Phase = ClusterPhases.Degraded });
+
+        Assert.Equal(ClusterPhases.Degraded, status.Phase);
+        var ready = Condition(status, "Ready");
+        Assert.Equal(("False", "RestoreFailed"), (ready.Status, ready.Reason));
+        Assert.Equal(
+            "the restore to time 2025-01-01 11:00:00+00 failed: recovery ended before the target was reached; hippo stays stopped, with Patroni paused and the data from before the restore set aside (data.before-restore-* in each member's directory), until a restore succeeds: run `tusk restore hippo` again with another target",
+            ready.Message);
+    }
+
+    [Fact]
+    public void A_failed_clone_says_to_create_it_again_with_another_target()
+    {
+        var clone = Plan with { CloneFrom = new CloneSource("default", "source", null, RestoreTarget.Latest) };
+        var seen = new Observation([], new HashSet<string>(StringComparer.Ordinal), false, false, AllPids(), null, FailedRestore: FailedRestore);
+
+        var status = StatusCalculator.Compute(clone, Members, seen, previous: null, generation: 1, T0);
+
+        Assert.Equal(("RestoreFailed", "the clone of default/source to time 2025-01-01 11:00:00+00 failed: recovery ended before the target was reached; delete hippo and create the clone again with another target"), (Condition(status, "Ready").Reason, Condition(status, "Ready").Message));
+    }
+
+    [Fact]
+    public void A_failed_restore_no_longer_counts_once_a_leader_serves_again()
+    {
+        var status = Compute(Healthy() with { FailedRestore = FailedRestore });
+
+        Assert.Equal(ClusterPhases.Ready, status.Phase);
     }
 
     private static Condition Condition(ClusterStatus status, string type) => Assert.Single(status.Conditions, c => c.Type == type);

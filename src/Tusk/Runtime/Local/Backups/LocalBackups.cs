@@ -12,7 +12,8 @@ namespace Tusk.Runtime.Local.Backups;
 /// scheduled and manual backups (one at a time, in the background, from the primary), and
 /// what `pgbackrest info` says. Every command runs as the service account.
 /// </summary>
-public sealed class LocalBackups(ClusterDirectory directory, ClusterState state, ServiceAccount account, CommandRunner runner, TimeProvider clock)
+/// <param name="jobEnded">Called when a backup job ends, so the agent's loop publishes its outcome now rather than a tick later.</param>
+public sealed class LocalBackups(ClusterDirectory directory, ClusterState state, ServiceAccount account, CommandRunner runner, TimeProvider clock, Action jobEnded)
 {
     private static readonly TimeSpan ArchiveCheckInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan InfoInterval = TimeSpan.FromMinutes(1);
@@ -232,6 +233,8 @@ public sealed class LocalBackups(ClusterDirectory directory, ClusterState state,
                     _running = null;
                     _infoStale = true;
                 }
+
+                jobEnded();
             });
             message = $"started a {type} backup to {repo.Name} from {leader.Name} ({reason}), job {id}";
             return job;

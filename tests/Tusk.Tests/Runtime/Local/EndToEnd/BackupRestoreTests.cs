@@ -152,6 +152,10 @@ public sealed class BackupRestoreTests
         Assert.Equal("Failed", failed.Phase);
         Assert.Contains("cannot reach its target", failed.Message, StringComparison.Ordinal);
         Assert.NotEmpty(SetAsideData(sandbox, "kept"));
+        // Nothing elects a primary meanwhile, and status says so, with the way on.
+        await sandbox.WaitUntilAsync("status names the failed restore", TimeSpan.FromSeconds(10), async () =>
+            (await sandbox.ClusterAsync("kept")).Status!.Conditions.Single(c => c.Type == "Ready").Reason == "RestoreFailed");
+        Assert.Contains("run `tusk restore kept` again with another target", (await sandbox.RunOkAsync("describe", "cluster", "kept")).Out, StringComparison.Ordinal);
 
         await sandbox.RunOkAsync("restore", "kept", "--to-backup", only.Label, "--yes", "--wait", "--timeout", "120s");
         await SetAsideDataDeletedAsync(sandbox, "kept");
