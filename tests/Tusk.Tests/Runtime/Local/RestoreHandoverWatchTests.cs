@@ -1,11 +1,13 @@
 using Tusk.Runtime.Local;
+using Tusk.Tests.Security;
 
 namespace Tusk.Tests.Runtime.Local;
 
 /// <summary>
 /// The restore's handover watch on its own, with the member's state, Patroni's wake-up and
 /// the leader key as functions the test drives (the only mock: those calls are recorded; the
-/// end-to-end restore tests run it against the real processes).
+/// end-to-end restore tests run it against the real processes). Its clock is set by hand, so
+/// "again every 250 ms" is counted in the test's time, not in how fast the machine runs the loop.
 /// </summary>
 public sealed class RestoreHandoverWatchTests
 {
@@ -23,6 +25,8 @@ public sealed class RestoreHandoverWatchTests
         public int AgentWoken => Volatile.Read(ref _agentWoken);
         public int KeyReads => Volatile.Read(ref _keyReads);
 
+        public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
+
         public RestoreHandoverWatch Watch() => new(
             "m-0",
             () => Promoted,
@@ -30,7 +34,16 @@ public sealed class RestoreHandoverWatchTests
             _ => { Interlocked.Increment(ref _patroniWoken); return Task.CompletedTask; },
             _ => { Interlocked.Increment(ref _keyReads); return Task.FromResult(LeaderKey); },
             () => Interlocked.Increment(ref _agentWoken),
-            TimeProvider.System);
+            Clock);
+
+        public async Task KeyReadAsync(int times)
+        {
+            var until = KeyReads + times;
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); KeyReads < until; await Task.Delay(5))
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"the watch read the leader key {KeyReads} times, not {until}");
+            }
+        }
     }
 
     [Fact]
@@ -44,24 +57,26 @@ public sealed class RestoreHandoverWatchTests
         Assert.Equal((0, 0, 0), (member.PatroniWoken, member.KeyReads, member.AgentWoken)); // still recovering: nothing to do
 
         member.Promoted = true;
-        while (member.KeyReads < 3)
-        {
-            await Task.Delay(10);
-        }
-
+        await member.KeyReadAsync(3);
         Assert.Equal(1, member.PatroniWoken);
         Assert.Equal(0, member.AgentWoken);
-        await Task.Delay(600); // Patroni's loop has not taken the key: woken again every 250 ms
-        Assert.InRange(member.PatroniWoken, 2, 4);
+
+        // Patroni's loop has not taken the key: woken again once 250 ms have passed, not before.
+        member.Clock.Advance(TimeSpan.FromMilliseconds(249));
+        await member.KeyReadAsync(2);
+        Assert.Equal(1, member.PatroniWoken);
+        member.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        await member.KeyReadAsync(2);
+        Assert.Equal(2, member.PatroniWoken);
 
         member.LeaderKey = "m-0";
         Assert.True(await watch);
         Assert.Equal(1, member.AgentWoken);
 
         // Done: nothing more reaches Patroni, whose pause the agent ends next.
-        var woken = member.PatroniWoken;
-        await Task.Delay(400);
-        Assert.Equal(woken, member.PatroniWoken);
+        member.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Task.Delay(100);
+        Assert.Equal(2, member.PatroniWoken);
     }
 
     [Fact]
@@ -84,10 +99,7 @@ public sealed class RestoreHandoverWatchTests
         var member = new Member { Promoted = true };
         using var stop = new CancellationTokenSource();
         var watch = member.Watch().RunAsync(stop.Token);
-        while (member.PatroniWoken == 0)
-        {
-            await Task.Delay(10);
-        }
+        await member.KeyReadAsync(1); // after the first wake-up of Patroni
 
         await stop.CancelAsync();
 
