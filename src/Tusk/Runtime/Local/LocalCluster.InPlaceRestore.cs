@@ -236,6 +236,7 @@ public sealed partial class LocalCluster
         _launcher.Start(new ProcessSpec($"{name}-restore", $"/usr/lib/postgresql/{Plan.PostgresVersion}/bin/postgres", arguments, member.RestoreLog, member.RestorePidFile, member.Directory));
         State.Restore = restore with { Recovering = true };
         SaveState();
+        _handover = WatchHandover(member, cancel); // from the start: it wakes Patroni as soon as Patroni can see the postmaster
         outcomes.Add($"restored {name}'s data directory; PostgreSQL recovers to {restore.Target.Description} and is promoted there");
     }
 
@@ -262,6 +263,7 @@ public sealed partial class LocalCluster
         var client = Patroni;
         return new RestoreHandoverWatch(
             member.Name,
+            () => PostmasterFiles.Status(member.PostmasterPidFile) is not null,
             () => PostmasterFiles.RunsAsPrimary(member.DataDirectory),
             () => RestoredPostmasterRuns(member),
             c => client.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, c),

@@ -17,6 +17,7 @@ public sealed class RestoreHandoverWatchTests
         private int _agentWoken;
         private int _keyReads;
 
+        public volatile bool Started;
         public volatile bool Promoted;
         public volatile bool Running = true;
         public volatile string? LeaderKey;
@@ -29,12 +30,21 @@ public sealed class RestoreHandoverWatchTests
 
         public RestoreHandoverWatch Watch() => new(
             "m-0",
+            () => Started,
             () => Promoted,
             () => Running,
             _ => { Interlocked.Increment(ref _patroniWoken); return Task.CompletedTask; },
             _ => { Interlocked.Increment(ref _keyReads); return Task.FromResult(LeaderKey); },
             () => Interlocked.Increment(ref _agentWoken),
             Clock);
+
+        public async Task PatroniWokenAsync(int times)
+        {
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); PatroniWoken < times; await Task.Delay(5))
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"the watch woke Patroni {PatroniWoken} times, not {times}");
+            }
+        }
 
         public async Task KeyReadAsync(int times)
         {
@@ -77,6 +87,32 @@ public sealed class RestoreHandoverWatchTests
         member.Clock.Advance(TimeSpan.FromSeconds(1));
         await Task.Delay(100);
         Assert.Equal(2, member.PatroniWoken);
+    }
+
+    [Fact]
+    public async Task Patroni_is_woken_once_as_soon_as_it_can_see_the_restored_postmaster_and_again_at_the_promotion()
+    {
+        var member = new Member();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watch = member.Watch().RunAsync(limit.Token);
+        await Task.Delay(100);
+        Assert.Equal(0, member.PatroniWoken); // no pid file yet: Patroni sees nothing running
+
+        member.Started = true;
+        await member.PatroniWokenAsync(1);
+
+        // Once only while PostgreSQL recovers, however long that takes.
+        member.Clock.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(200);
+        Assert.Equal((1, 0), (member.PatroniWoken, member.KeyReads));
+
+        member.Promoted = true;
+        await member.KeyReadAsync(1);
+        Assert.Equal(2, member.PatroniWoken);
+
+        member.LeaderKey = "m-0";
+        Assert.True(await watch);
+        Assert.Equal(1, member.AgentWoken);
     }
 
     [Fact]
