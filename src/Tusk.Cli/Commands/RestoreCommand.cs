@@ -6,6 +6,8 @@ namespace Tusk.Cli.Commands;
 /// <summary>
 /// `tusk restore CLUSTER --to-time T | --to-lsn L | --to-backup LABEL --yes`: in place. Every
 /// change after the target is discarded, so without --yes it only says what it would do.
+/// `tusk restore CLUSTER --abort` gives up a restore that failed or still runs and brings back
+/// the data from before it; it discards only what the restore produced, so it needs no --yes.
 /// </summary>
 public static class RestoreCommand
 {
@@ -18,10 +20,13 @@ public static class RestoreCommand
         var toBackup = new Option<string?>("--to-backup") { Description = "Restore just this backup (a label from `tusk get backups`)" };
         var repo = new Option<string?>("--repo") { Description = "The repository to restore from (default: the manual or first one)" };
         var yes = new Option<bool>("--yes") { Description = "Really restore: the cluster stops and every change after the target is discarded" };
+        var abort = new Option<bool>("--abort") { Description = "Give up the restore under way or failed and go back to the data from before it" };
         var wait = new Option<bool>("--wait") { Description = "Show progress and return once the restored cluster is ready" };
         var timeout = Options.Timeout(1800);
-        var command = new Command("restore", "Restore a cluster in place to a point in time, an LSN or a backup") { name, ns, toTime, toLsn, toBackup, repo, yes, wait, timeout };
-        command.SetAction((r, cancel) => RunAsync(context, r.GetValue(ns)!, r.GetValue(name)!, r.GetValue(toTime), r.GetValue(toLsn), r.GetValue(toBackup), r.GetValue(repo), r.GetValue(yes), r.GetValue(wait), r.GetValue(timeout), cancel));
+        var command = new Command("restore", "Restore a cluster in place to a point in time, an LSN or a backup") { name, ns, toTime, toLsn, toBackup, repo, yes, abort, wait, timeout };
+        command.SetAction((r, cancel) => r.GetValue(abort)
+            ? AbortAsync(context, r.GetValue(ns)!, r.GetValue(name)!, r.GetValue(toTime) ?? r.GetValue(toLsn) ?? r.GetValue(toBackup) ?? r.GetValue(repo), r.GetValue(wait), r.GetValue(timeout), cancel)
+            : RunAsync(context, r.GetValue(ns)!, r.GetValue(name)!, r.GetValue(toTime), r.GetValue(toLsn), r.GetValue(toBackup), r.GetValue(repo), r.GetValue(yes), r.GetValue(wait), r.GetValue(timeout), cancel));
         return command;
     }
 
@@ -79,5 +84,31 @@ public static class RestoreCommand
         var startedAt = cluster?.Status?.Restore?.StartedAt;
         return await Progress.WaitUntilReadyAsync(context, agent, ns, name, 0, timeout, cancel,
             status => status.Restore is { Phase: Api.RestorePhases.Succeeded } done && done.StartedAt != startedAt);
+    }
+
+    /// <param name="target">Any target or repository given with --abort, which takes none.</param>
+    public static async Task<int> AbortAsync(CliContext context, string ns, string name, string? target, bool wait, TimeSpan timeout, CancellationToken cancel)
+    {
+        if (target is not null)
+        {
+            await context.Err.WriteLineAsync("error: --abort takes no target or repository: it goes back to the data from before the restore");
+            return ExitCodes.InvalidInput;
+        }
+
+        using var agent = await context.AgentAsync(cancel);
+        if (agent is null)
+        {
+            return ExitCodes.Failed;
+        }
+
+        var response = await agent.RestoreAsync(ns, name, new([], null, Yes: false, Abort: true), cancel);
+        await context.Err.WriteLineAsync(response.Ok ? response.Message : $"nothing changed: {response.Message}");
+        if (!response.Ok || !wait)
+        {
+            return response.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+
+        return await Progress.WaitUntilReadyAsync(context, agent, ns, name, 0, timeout, cancel,
+            status => status.Restore is { Phase: Api.RestorePhases.Aborted });
     }
 }

@@ -6,4 +6,7 @@ public static class RestorePhases
     public const string Running = "Running";
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
+
+    /// <summary>`tusk restore --abort` gave the restore up and the data from before it is back.</summary>
+    public const string Aborted = "Aborted";
 }

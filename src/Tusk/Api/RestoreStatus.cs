@@ -1,6 +1,6 @@
 namespace Tusk.Api;
 
-/// <summary>The last in-place restore or clone: its target, Running/Succeeded/Failed, and when.</summary>
+/// <summary>The last in-place restore or clone: its target, Running/Succeeded/Failed/Aborted, and when.</summary>
 public sealed record RestoreStatus(
     string Target,
     string Phase,

@@ -206,7 +206,7 @@ public sealed partial class LocalCluster
         }
 
         State.Restore = new PendingRestore(_backups.RepoPath(repo), target, now, aside, restorer?.Name);
-        _logLengthsAtRestore = _members.SelectMany(m => new[] { m.PatroniLog, m.RestoreLog }).ToDictionary(log => log, log => File.Exists(log) ? new FileInfo(log).Length : 0, StringComparer.Ordinal);
+        MarkLogsAtRestoreStart();
         (_pauseEnded, _patroniRestarted, _handover) = (false, false, null);
         State.LastRestore = new RestoreStatus(target.Description, RestorePhases.Running, now);
         // The restored database is as it was at the target: users and roles are checked again.
@@ -226,6 +226,10 @@ public sealed partial class LocalCluster
         outcomes.Add(text);
         return (true, text);
     }
+
+    /// <summary>A restore's failure is judged only on what Patroni and PostgreSQL log after it begins.</summary>
+    private void MarkLogsAtRestoreStart() =>
+        _logLengthsAtRestore = _members.SelectMany(m => new[] { m.PatroniLog, m.RestoreLog }).ToDictionary(log => log, log => File.Exists(log) ? new FileInfo(log).Length : 0, StringComparer.Ordinal);
 
     /// <summary>
     /// Deletes, in the background, the data directories a restore set aside, once no restore
@@ -398,9 +402,9 @@ public sealed partial class LocalCluster
         State.Restore = null;
         State.LastRestore = (State.LastRestore ?? new RestoreStatus(restore.Target.Description, RestorePhases.Running, restore.StartedAt)) with
         {
-            Phase = RestorePhases.Succeeded,
+            Phase = restore.Aborting ? RestorePhases.Aborted : RestorePhases.Succeeded,
             CompletedAt = _clock.GetUtcNow(),
-            Message = $"{leader.Name} runs on timeline {leader.Timeline}",
+            Message = restore.Aborting ? $"the data from before the restore is back: {leader.Name} runs on timeline {leader.Timeline}" : $"{leader.Name} runs on timeline {leader.Timeline}",
             Timeline = leader.Timeline,
         };
         foreach (var member in _members)
@@ -410,6 +414,8 @@ public sealed partial class LocalCluster
 
         _prepared = false;
         SaveState();
-        outcomes.Add($"restored {Plan.Name} to {restore.Target.Description}: {leader.Name} leads on timeline {leader.Timeline}");
+        outcomes.Add(restore.Aborting
+            ? $"aborted the restore of {Plan.Name} to {restore.Target.Description}: {leader.Name} leads on the data from before it, on timeline {leader.Timeline}"
+            : $"restored {Plan.Name} to {restore.Target.Description}: {leader.Name} leads on timeline {leader.Timeline}");
     }
 }

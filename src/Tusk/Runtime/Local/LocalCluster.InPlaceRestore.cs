@@ -233,11 +233,20 @@ public sealed partial class LocalCluster
             }
         }
 
-        _launcher.Start(new ProcessSpec($"{name}-restore", $"/usr/lib/postgresql/{Plan.PostgresVersion}/bin/postgres", arguments, member.RestoreLog, member.RestorePidFile, member.Directory));
-        State.Restore = restore with { Recovering = true };
-        SaveState();
+        StartPostgresForHandover(member, arguments, restore);
         _handover = WatchHandover(member, cancel); // from the start: it wakes Patroni as soon as Patroni can see the postmaster
         outcomes.Add($"restored {name}'s data directory; PostgreSQL recovers to {restore.Target.Description} and is promoted there");
+    }
+
+    /// <summary>
+    /// Starts PostgreSQL on the data now in the member's place, with the arguments Patroni last
+    /// gave it (Patroni, paused, starts nothing); its output goes to restore-postgres.log.
+    /// </summary>
+    private void StartPostgresForHandover(LocalMember member, IReadOnlyList<string> arguments, PendingRestore restore)
+    {
+        _launcher.Start(new ProcessSpec($"{member.Name}-restore", $"/usr/lib/postgresql/{Plan.PostgresVersion}/bin/postgres", arguments, member.RestoreLog, member.RestorePidFile, member.Directory));
+        State.Restore = restore with { Recovering = true };
+        SaveState();
     }
 
     /// <summary>Whether the restored member's PostgreSQL runs: the one the agent started, or, once the pause has ended, one Patroni restarted.</summary>

@@ -446,7 +446,7 @@ public sealed partial class LocalCluster
         }
 
         var failed = State.Restore is not null && State.LastRestore is { Phase: RestorePhases.Failed } last ? last : null;
-        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError, failed);
+        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError, failed, State.Restore?.Member is not null);
     }
 
     /// <summary>

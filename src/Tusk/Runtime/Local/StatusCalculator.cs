@@ -56,7 +56,7 @@ public static class StatusCalculator
         else if (leader is null && seen.FailedRestore is { } failed)
         {
             // Nothing is electing anyone: the cluster waits, stopped and paused, for the user.
-            (phase, reason, message) = (ClusterPhases.Degraded, "RestoreFailed", RestoreFailedMessage(plan, failed));
+            (phase, reason, message) = (ClusterPhases.Degraded, "RestoreFailed", RestoreFailedMessage(plan, failed, seen.FailedRestoreInPlace));
         }
         else if (leader is null)
         {
@@ -97,9 +97,11 @@ public static class StatusCalculator
     }
 
     /// <summary>What a failed restore left and the way on, in the words `tusk describe` shows.</summary>
-    private static string RestoreFailedMessage(ClusterPlan plan, RestoreStatus failed) => plan.CloneFrom is { } source
+    private static string RestoreFailedMessage(ClusterPlan plan, RestoreStatus failed, bool inPlace) => plan.CloneFrom is { } source
         ? $"the clone of {source.Namespace}/{source.Cluster} to {failed.Target} failed: {failed.Message}; delete {plan.Name} and create the clone again with another target"
-        : $"the restore to {failed.Target} failed: {failed.Message}; {plan.Name} stays stopped, with Patroni paused and the data from before the restore set aside (data.before-restore-* in each member's directory), until a restore succeeds: run `tusk restore {plan.Name}` again with another target";
+        : inPlace
+            ? $"the restore to {failed.Target} failed: {failed.Message}; {plan.Name} stays stopped, with Patroni paused and the data from before the restore set aside (data.before-restore-* in each member's directory): run `tusk restore {plan.Name}` again with another target, or `tusk restore {plan.Name} --abort` to go back to the data from before it"
+            : $"the restore to {failed.Target} failed: {failed.Message}; {plan.Name} stays stopped, with the data from before the restore set aside (data.before-restore-* in each member's directory), until a restore succeeds: run `tusk restore {plan.Name}` again with another target";
 
     public static ClusterStatus Stopped(ClusterPlan plan, IReadOnlyList<LocalMember> members, ClusterStatus? previous, long generation, DateTimeOffset now) => new()
     {

@@ -110,9 +110,9 @@ public class StatusCalculatorTests
     private static readonly RestoreStatus FailedRestore = new("time 2025-01-01 11:00:00+00", RestorePhases.Failed, T0, T0, "recovery ended before the target was reached");
 
     [Fact]
-    public void A_failed_restore_says_the_cluster_waits_stopped_and_paused_and_how_to_go_on()
+    public void A_failed_restore_in_place_says_the_cluster_waits_stopped_and_paused_and_both_ways_on()
     {
-        var stopped = Healthy(members: [Member(Leader, "replica", "stopped")], streaming: []) with { FailedRestore = FailedRestore };
+        var stopped = Healthy(members: [Member(Leader, "replica", "stopped")], streaming: []) with { FailedRestore = FailedRestore, FailedRestoreInPlace = true };
 
         var status = Compute(stopped, new ClusterStatus { Phase = ClusterPhases.Degraded });
 
@@ -120,7 +120,19 @@ public class StatusCalculatorTests
         var ready = Condition(status, "Ready");
         Assert.Equal(("False", "RestoreFailed"), (ready.Status, ready.Reason));
         Assert.Equal(
-            "the restore to time 2025-01-01 11:00:00+00 failed: recovery ended before the target was reached; hippo stays stopped, with Patroni paused and the data from before the restore set aside (data.before-restore-* in each member's directory), until a restore succeeds: run `tusk restore hippo` again with another target",
+            "the restore to time 2025-01-01 11:00:00+00 failed: recovery ended before the target was reached; hippo stays stopped, with Patroni paused and the data from before the restore set aside (data.before-restore-* in each member's directory): run `tusk restore hippo` again with another target, or `tusk restore hippo --abort` to go back to the data from before it",
+            ready.Message);
+    }
+
+    [Fact]
+    public void A_failed_restore_through_Patronis_bootstrap_offers_no_abort()
+    {
+        var stopped = Healthy(members: [], streaming: []) with { FailedRestore = FailedRestore };
+
+        var ready = Condition(Compute(stopped, new ClusterStatus { Phase = ClusterPhases.Degraded }), "Ready");
+
+        Assert.Equal(
+            "the restore to time 2025-01-01 11:00:00+00 failed: recovery ended before the target was reached; hippo stays stopped, with the data from before the restore set aside (data.before-restore-* in each member's directory), until a restore succeeds: run `tusk restore hippo` again with another target",
             ready.Message);
     }
 

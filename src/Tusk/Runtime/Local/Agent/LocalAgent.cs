@@ -342,11 +342,11 @@ public sealed partial class LocalAgent : IAsyncDisposable
             ? await cluster.ListBackupsAsync(cancel)
             : (null, NotFound(ns, name).Message);
 
-    /// <summary>Restores a cluster in place. Under the gate: no reconcile cycle may restart what the restore stops.</summary>
+    /// <summary>Restores a cluster in place, or aborts its restore. Under the gate: no reconcile cycle may restart what the restore stops.</summary>
     public async Task<ActionResponse> RestoreAsync(string ns, string name, RestoreRequest request, CancellationToken cancel)
     {
         var (target, problem) = Planning.Backups.RestoreTarget.FromOptions(request.Options);
-        if (target is null)
+        if (target is null && !request.Abort)
         {
             return new ActionResponse(false, problem!);
         }
@@ -360,7 +360,9 @@ public sealed partial class LocalAgent : IAsyncDisposable
             }
 
             var outcomes = new List<string>();
-            var (ok, message) = await cluster.RestoreAsync(target, request.Repo, request.Yes, outcomes, cancel);
+            var (ok, message) = request.Abort
+                ? await cluster.AbortRestoreAsync(outcomes, cancel)
+                : await cluster.RestoreAsync(target!, request.Repo, request.Yes, outcomes, cancel);
             foreach (var outcome in outcomes)
             {
                 LogOutcome(_log, cluster.Cluster.Key, outcome);

@@ -12,4 +12,5 @@ namespace Tusk.Runtime.Local.Backups;
 /// when Patroni's bootstrap restores (a clone, or a cluster whose Patroni could not be paused).
 /// </param>
 /// <param name="Recovering">The agent has started that member's PostgreSQL, which recovers up to the target.</param>
-public sealed record PendingRestore(string RepoPath, RestoreTarget Target, DateTimeOffset StartedAt, IReadOnlyList<string> SetAside, string? Member = null, bool Recovering = false);
+/// <param name="Aborting">`tusk restore --abort`: the data from before the restore is back in place and that member, the former primary, starts on it.</param>
+public sealed record PendingRestore(string RepoPath, RestoreTarget Target, DateTimeOffset StartedAt, IReadOnlyList<string> SetAside, string? Member = null, bool Recovering = false, bool Aborting = false);

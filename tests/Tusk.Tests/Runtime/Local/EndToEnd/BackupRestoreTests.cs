@@ -85,6 +85,28 @@ public sealed class BackupRestoreTests
             Task.FromResult(Directory.Exists(cloneRepo) && Directory.EnumerateFiles(cloneRepo, "00000002*", SearchOption.AllDirectories).Any()));
         Assert.Empty(Directory.EnumerateFiles(sourceRepo, "00000002*", SearchOption.AllDirectories));
 
+        // A restore to a time the archive cannot reach fails; --abort goes back to the data from
+        // before it: C is there, on the same timeline, and the replicas start on their own data.
+        var timeline = (await sandbox.ClusterAsync("vault")).Status!.Instances.Single(i => i.Role == "leader").Timeline;
+        var replicaData = Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("vault"), "members")).Select(m => Path.Combine(m, "data")).Where(d => File.Exists(Path.Combine(d, "standby.signal"))).ToList();
+        Assert.Equal(2, replicaData.Count);
+        replicaData.ForEach(d => File.WriteAllText(Path.Combine(d, "tusk-test-marker"), "")); // gone if a replica were copied from the primary again
+        var unreachable = await sandbox.RunAsync("restore", "vault", "--to-time", AnHourFromNow(), "--yes", "--wait", "--timeout", "120s");
+        Assert.True(unreachable.ExitCode != 0, $"a restore to an unreachable time succeeded:\n{unreachable.Err}\n{sandbox.Diagnostics()}");
+        Assert.Equal(2, (await sandbox.RunAsync("restore", "vault", "--abort", "--to-time", time)).ExitCode); // --abort takes no target
+        var aborted = await sandbox.RunAsync("restore", "vault", "--abort", "--wait", "--timeout", "120s");
+        Assert.True(aborted.ExitCode == 0, aborted + sandbox.Diagnostics());
+        var back = (await sandbox.ClusterAsync("vault")).Status!;
+        Assert.Equal("Aborted", back.Restore!.Phase);
+        Assert.All(back.Instances, i => Assert.True(i.Timeline == timeline && (i.Role == "leader" || i.State == "streaming"), $"{i.Name} is {i.State} on timeline {i.Timeline}"));
+        Assert.All(replicaData, d => Assert.True(File.Exists(Path.Combine(d, "tusk-test-marker")), $"{d} was copied again instead of starting on its own data"));
+        Assert.Empty(SetAsideData(sandbox, "vault"));
+        Assert.Equal(["A", "B", "C"], await BatchesAsync(sandbox, "vault", port));
+        var nothing = await sandbox.RunAsync("restore", "vault", "--abort");
+        Assert.Equal(1, nothing.ExitCode);
+        Assert.Contains("vault has no restore to abort", nothing.Err, StringComparison.Ordinal);
+        replicaData.ForEach(d => File.Delete(Path.Combine(d, "tusk-test-marker")));
+
         // In place: back to T on every member, on a new timeline.
         var restore = await sandbox.RunAsync("restore", "vault", "--to-time", time, "--yes", "--wait", "--timeout", "180s");
         Assert.True(restore.ExitCode == 0, restore + sandbox.Diagnostics());
@@ -152,10 +174,10 @@ public sealed class BackupRestoreTests
         Assert.Equal("Failed", failed.Phase);
         Assert.Contains("cannot reach its target", failed.Message, StringComparison.Ordinal);
         Assert.NotEmpty(SetAsideData(sandbox, "kept"));
-        // Nothing elects a primary meanwhile, and status says so, with the way on.
+        // Nothing elects a primary meanwhile, and status says so, with the ways on.
         await sandbox.WaitUntilAsync("status names the failed restore", TimeSpan.FromSeconds(10), async () =>
             (await sandbox.ClusterAsync("kept")).Status!.Conditions.Single(c => c.Type == "Ready").Reason == "RestoreFailed");
-        Assert.Contains("run `tusk restore kept` again with another target", (await sandbox.RunOkAsync("describe", "cluster", "kept")).Out, StringComparison.Ordinal);
+        Assert.Contains("run `tusk restore kept` again with another target, or `tusk restore kept --abort` to go back to the data from before it", (await sandbox.RunOkAsync("describe", "cluster", "kept")).Out, StringComparison.Ordinal);
 
         await sandbox.RunOkAsync("restore", "kept", "--to-backup", only.Label, "--yes", "--wait", "--timeout", "120s");
         await SetAsideDataDeletedAsync(sandbox, "kept");
