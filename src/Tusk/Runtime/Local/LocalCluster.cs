@@ -434,9 +434,10 @@ public sealed partial class LocalCluster
             if (State.Restore is { } restore)
             {
                 // Only Patroni's bootstrap needs bringing forward. A restore in place wakes its
-                // Patroni once, at the promotion (RestoreHandoverWatch): a loop woken while the
-                // restored PostgreSQL still starts fails its queries and sleeps in Patroni's
-                // retry past the promotion (seen here: the leader key 0.4 s late).
+                // Patroni when it must (RestoreHandoverWatch: as the restored postmaster starts,
+                // then at the promotion); woken at other moments of the recovery, a loop fails its
+                // queries and can sleep in Patroni's retry past the promotion (seen here: the
+                // leader key up to 0.4 s late).
                 if (restore.Member is null)
                 {
                     await ResumeRecoveryAtTargetAsync(outcomes, cancel);

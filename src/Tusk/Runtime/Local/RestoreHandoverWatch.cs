@@ -2,7 +2,7 @@ namespace Tusk.Runtime.Local;
 
 /// <summary>
 /// Watches the member a restore in place recovers, between the agent's cycles, and closes the
-/// waits at its end (measured here: 0.05–0.1 s each on every restore, and up to 0.9 s for the first):
+/// waits at its end (measured here: up to 0.9 s for the first, 0.05–0.1 s each for the others):
 /// <list type="number">
 /// <item>once the restored postmaster has written its pid file, Patroni sees a PostgreSQL running,
 /// and the watch wakes its loop once. That loop's first query uses the connection Patroni still
@@ -22,8 +22,8 @@ namespace Tusk.Runtime.Local;
 /// <c>cancel</c> ends it (the agent stops).
 /// </summary>
 /// <param name="member">The restored member's name, as the leader key holds it.</param>
-/// <param name="promoted">Whether the member's PostgreSQL runs as a primary (its own files tell).</param>
 /// <param name="started">Whether the member's postmaster has written its pid file, where Patroni looks.</param>
+/// <param name="promoted">Whether the member's PostgreSQL runs as a primary (its own files tell).</param>
 /// <param name="running">Whether the member's PostgreSQL still runs.</param>
 public sealed class RestoreHandoverWatch(
     string member,

@@ -329,6 +329,41 @@ public sealed class BackupRestoreTests
         Assert.Equal(1, await TuskSandbox.ScalarAsync(connection, "SELECT 1"));
     }
 
+    /// <summary>
+    /// `tusk restore --abort` while pgBackRest still copies (held stopped here, so it cannot
+    /// finish first): pgBackRest is stopped, its directory removed, and the primary starts again
+    /// on its own data, with what was written after the backup.
+    /// </summary>
+    [Fact]
+    public async Task An_abort_while_pgBackRest_copies_stops_it_and_the_primary_starts_again_on_its_own_data()
+    {
+        await using var sandbox = new TuskSandbox();
+        var (port, backup) = await OneInstanceWithAFullBackupAsync(sandbox, "undo");
+        await using (var connection = await sandbox.ConnectAsync("undo", port))
+        {
+            await TuskSandbox.ScalarAsync(connection, "CREATE TABLE after_backup (x int)");
+        }
+
+        var timeline = (await sandbox.ClusterAsync("undo")).Status!.Instances.Single().Timeline;
+        await sandbox.RunOkAsync("restore", "undo", "--to-backup", backup.Label, "--yes");
+        bool IsRestoring(string c) => c.Contains(sandbox.Home, StringComparison.Ordinal) && c.Contains("pgbackrest", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal);
+        await sandbox.WaitUntilAsync("pgBackRest restores", TimeSpan.FromSeconds(30), () => Task.FromResult(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring).Count > 0));
+        var copying = Assert.Single(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring));
+        TuskSandbox.Kill(copying, signal: 19); // SIGSTOP
+
+        var aborted = await sandbox.RunAsync("restore", "undo", "--abort", "--wait", "--timeout", "120s");
+
+        Assert.True(aborted.ExitCode == 0, aborted + sandbox.Diagnostics());
+        Assert.False(Tusk.Runtime.Local.Processes.ProcessProbe.IsAlive(copying));
+        var status = (await sandbox.ClusterAsync("undo")).Status!;
+        Assert.Equal(("Aborted", timeline), (status.Restore!.Phase, status.Instances.Single().Timeline));
+        Assert.DoesNotContain(Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("undo"), "members"), "*", SearchOption.AllDirectories), d => Path.GetFileName(d).StartsWith("data.", StringComparison.Ordinal)); // nothing set aside, no data.restoring
+        await using (var connection = await sandbox.ConnectAsync("undo", port))
+        {
+            Assert.Equal(true, await TuskSandbox.ScalarAsync(connection, "SELECT to_regclass('after_backup') IS NOT NULL"));
+        }
+    }
+
     [Fact]
     public async Task Without_a_member_to_restore_in_place_Patronis_bootstrap_restores_and_a_failed_attempt_does_not_fail_its_retry()
     {
