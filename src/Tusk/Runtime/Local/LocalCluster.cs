@@ -446,8 +446,10 @@ public sealed partial class LocalCluster
             }
         }
 
-        var failed = State.Restore is not null && State.LastRestore is { Phase: RestorePhases.Failed } last ? last : null;
-        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError, failed, State.Restore?.Member is not null);
+        var pending = State.Restore is not null ? State.LastRestore : null;
+        return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError,
+            pending is { Phase: RestorePhases.Failed } ? pending : null, State.Restore?.Member is not null,
+            pending is { Phase: RestorePhases.Running } ? pending : null);
     }
 
     /// <summary>

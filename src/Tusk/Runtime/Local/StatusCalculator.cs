@@ -58,6 +58,11 @@ public static class StatusCalculator
             // Nothing is electing anyone: the cluster waits, stopped and paused, for the user.
             (phase, reason, message) = (ClusterPhases.Degraded, "RestoreFailed", RestoreFailedMessage(plan, failed, seen.FailedRestoreInPlace));
         }
+        else if (leader is null && seen.RunningRestore is { } restoring)
+        {
+            // Patroni is paused (or bootstraps from the repository): nobody is being elected.
+            (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "Restoring", RestoringMessage(plan, restoring));
+        }
         else if (leader is null)
         {
             (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "NoLeader", wasReady ? "no member holds the leader lock; Patroni is electing a new primary" : "waiting for Patroni to bootstrap the first primary");
@@ -95,6 +100,11 @@ public static class StatusCalculator
             UpdatedAt = now,
         };
     }
+
+    /// <summary>A restore under way, in the words the CLI's progress lines show.</summary>
+    private static string RestoringMessage(ClusterPlan plan, RestoreStatus restoring) => plan.CloneFrom is { } source
+        ? $"cloning {source.Namespace}/{source.Cluster} to {restoring.Target}: Patroni restores the first member from the repository"
+        : restoring.Message ?? $"restoring to {restoring.Target}: pgBackRest copies, then PostgreSQL recovers and is promoted; until then no member leads";
 
     /// <summary>What a failed restore left and the way on, in the words `tusk describe` shows.</summary>
     private static string RestoreFailedMessage(ClusterPlan plan, RestoreStatus failed, bool inPlace) => plan.CloneFrom is { } source

@@ -147,6 +147,29 @@ public class StatusCalculatorTests
         Assert.Equal(("RestoreFailed", "the clone of default/source to time 2025-01-01 11:00:00+00 failed: recovery ended before the target was reached; delete hippo and create the clone again with another target"), (Condition(status, "Ready").Reason, Condition(status, "Ready").Message));
     }
 
+    [Theory]
+    [InlineData(null, "restoring to time 2025-01-01 11:00:00+00: pgBackRest copies, then PostgreSQL recovers and is promoted; until then no member leads")]
+    [InlineData("aborted: m-0 starts on the data from before the restore", "aborted: m-0 starts on the data from before the restore")]
+    public void A_restore_under_way_says_so_rather_than_that_Patroni_elects_a_primary(string? restoreMessage, string expected)
+    {
+        var restoring = Healthy(members: [Member(Leader, "replica", "stopped")], streaming: []) with { RunningRestore = FailedRestore with { Phase = RestorePhases.Running, CompletedAt = null, Message = restoreMessage } };
+
+        var ready = Condition(Compute(restoring, new ClusterStatus { Phase = ClusterPhases.Ready }), "Ready");
+
+        Assert.Equal(("Restoring", expected), (ready.Reason, ready.Message));
+    }
+
+    [Fact]
+    public void A_clone_under_way_names_its_source()
+    {
+        var clone = Plan with { CloneFrom = new CloneSource("default", "source", null, RestoreTarget.Latest) };
+        var seen = new Observation([], new HashSet<string>(StringComparer.Ordinal), false, false, AllPids(), null, RunningRestore: FailedRestore with { Phase = RestorePhases.Running });
+
+        var status = StatusCalculator.Compute(clone, Members, seen, previous: null, generation: 1, T0);
+
+        Assert.Equal((ClusterPhases.Creating, "Restoring", "cloning default/source to time 2025-01-01 11:00:00+00: Patroni restores the first member from the repository"), (status.Phase, Condition(status, "Ready").Reason, Condition(status, "Ready").Message));
+    }
+
     [Fact]
     public void A_failed_restore_no_longer_counts_once_a_leader_serves_again()
     {
