@@ -198,10 +198,7 @@ public sealed class BackupRestoreTests
         var agentPid = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "agent.pid")), CultureInfo.InvariantCulture);
         var requested = DateTimeOffset.UtcNow.AddSeconds(-1);
         await sandbox.RunOkAsync("restore", "kept", "--to-backup", only.Label, "--yes");
-        bool IsRestoring(string c) => c.Contains(sandbox.Home, StringComparison.Ordinal) && c.Contains("pgbackrest", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal);
-        await sandbox.WaitUntilAsync("pgBackRest restores", TimeSpan.FromSeconds(30), () => Task.FromResult(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring).Count > 0));
-        var orphan = Assert.Single(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring));
-        TuskSandbox.Kill(orphan, signal: 19); // SIGSTOP
+        var orphan = await HoldPgBackRestRestoreAsync(sandbox);
         TuskSandbox.Kill(agentPid);
         // As if an agent had died deleting an earlier restore's set-aside data: the next one sweeps it, once no restore needs it.
         var member = Directory.EnumerateDirectories(Path.Combine(sandbox.ClusterPath("kept"), "members")).First();
@@ -346,10 +343,7 @@ public sealed class BackupRestoreTests
 
         var timeline = (await sandbox.ClusterAsync("undo")).Status!.Instances.Single().Timeline;
         await sandbox.RunOkAsync("restore", "undo", "--to-backup", backup.Label, "--yes");
-        bool IsRestoring(string c) => c.Contains(sandbox.Home, StringComparison.Ordinal) && c.Contains("pgbackrest", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal);
-        await sandbox.WaitUntilAsync("pgBackRest restores", TimeSpan.FromSeconds(30), () => Task.FromResult(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring).Count > 0));
-        var copying = Assert.Single(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring));
-        TuskSandbox.Kill(copying, signal: 19); // SIGSTOP
+        var copying = await HoldPgBackRestRestoreAsync(sandbox);
 
         var aborted = await sandbox.RunAsync("restore", "undo", "--abort", "--wait", "--timeout", "120s");
 
@@ -463,6 +457,16 @@ public sealed class BackupRestoreTests
         await WaitForStanzaAsync(sandbox, cluster);
         await sandbox.RunOkAsync("backup", cluster, "--wait");
         return (port, Assert.Single(await BackupsAsync(sandbox, cluster)));
+    }
+
+    /// <summary>Waits for the sandbox's `pgbackrest restore` and holds it stopped (SIGSTOP), so it cannot finish first; returns its pid.</summary>
+    private static async Task<int> HoldPgBackRestRestoreAsync(TuskSandbox sandbox)
+    {
+        bool IsRestoring(string c) => c.Contains(sandbox.Home, StringComparison.Ordinal) && c.Contains("pgbackrest", StringComparison.Ordinal) && c.EndsWith(" restore", StringComparison.Ordinal);
+        await sandbox.WaitUntilAsync("pgBackRest restores", TimeSpan.FromSeconds(30), () => Task.FromResult(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring).Count > 0));
+        var pid = Assert.Single(Tusk.Runtime.Local.Processes.ProcessProbe.Find(IsRestoring));
+        TuskSandbox.Kill(pid, signal: 19); // SIGSTOP
+        return pid;
     }
 
     /// <summary>A restore target no archived WAL reaches.</summary>
