@@ -121,22 +121,8 @@ public sealed partial class LocalCluster
     /// </summary>
     private async Task StopPostgresForRestoreAsync(List<string> outcomes, CancellationToken cancel)
     {
-        var postmasters = _members
-            .Select(m => (m.Name, Pid: ProcessProbe.ReadPidFile(m.PostmasterPidFile), m.DataDirectory))
-            .Where(p => p.Pid is { } pid && ProcessProbe.IsAlive(pid, p.DataDirectory))
-            .ToList();
-        foreach (var (_, pid, _) in postmasters)
+        foreach (var name in await ShutDownImmediatelyAsync(_members.Select(m => (m, m.PostmasterPidFile)), cancel))
         {
-            ProcessProbe.Signal(pid!.Value, Native.SigQuit);
-        }
-
-        foreach (var (name, pid, _) in postmasters)
-        {
-            if (!await Signals.WaitForExitAsync(pid!.Value, TimeSpan.FromSeconds(30), cancel))
-            {
-                await Signals.TerminateAsync(pid.Value, TimeSpan.FromSeconds(5), cancel);
-            }
-
             outcomes.Add($"stopped PostgreSQL on {name}");
         }
 
@@ -249,6 +235,33 @@ public sealed partial class LocalCluster
         SaveState();
     }
 
+    /// <summary>
+    /// PostgreSQL's immediate shutdown (SIGQUIT) of each postmaster its pid file names that still
+    /// runs, all signalled before any is waited for; one still running after 30 s is terminated.
+    /// Only for data that is discarded or set aside anyway. Returns the members whose postmaster stopped.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> ShutDownImmediatelyAsync(IEnumerable<(LocalMember Member, string PidFile)> postmasters, CancellationToken cancel)
+    {
+        var running = postmasters
+            .Select(p => (p.Member.Name, Pid: ProcessProbe.ReadPidFile(p.PidFile) is { } pid && ProcessProbe.IsAlive(pid, p.Member.DataDirectory) ? pid : (int?)null))
+            .Where(p => p.Pid is not null)
+            .ToList();
+        foreach (var (_, pid) in running)
+        {
+            ProcessProbe.Signal(pid!.Value, Native.SigQuit);
+        }
+
+        foreach (var (_, pid) in running)
+        {
+            if (!await Signals.WaitForExitAsync(pid!.Value, TimeSpan.FromSeconds(30), cancel))
+            {
+                await Signals.TerminateAsync(pid.Value, TimeSpan.FromSeconds(5), cancel);
+            }
+        }
+
+        return [.. running.Select(p => p.Name)];
+    }
+
     /// <summary>Whether the restored member's PostgreSQL runs: the one the agent started, or, once the pause has ended, one Patroni restarted.</summary>
     private static bool RestoredPostmasterRuns(LocalMember member) =>
         new[] { member.RestorePidFile, member.PostmasterPidFile }.Any(f => ProcessProbe.ReadPidFile(f) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory));
@@ -264,8 +277,9 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// Follows the recovering member between cycles (<see cref="RestoreHandoverWatch"/>): wakes
-    /// its Patroni the moment PostgreSQL is promoted, and this agent the moment Patroni has
-    /// taken the leader key. The wake-up is a no-op PATCH (the pause as it is).
+    /// its Patroni as soon as the postmaster has written its pid file and again the moment
+    /// PostgreSQL is promoted, and this agent the moment Patroni has taken the leader key. The
+    /// wake-up is a no-op PATCH (the pause as it is).
     /// </summary>
     private Task<bool> WatchHandover(LocalMember member, CancellationToken cancel)
     {

@@ -41,22 +41,18 @@ public sealed partial class LocalCluster
             m => m.Name,
             m => restore.SetAside.FirstOrDefault(p => p.StartsWith(m.DataDirectory + ".before-restore-", StringComparison.Ordinal) && System.IO.Directory.Exists(p)) ?? (restore.Aborting ? m.DataDirectory : null),
             StringComparer.Ordinal);
-        var primary = _members.FirstOrDefault(m => before[m.Name] is { } data && PostmasterFiles.InProduction(data) && PostmasterFiles.LastStartArguments(data) is not null);
-        if (primary is null)
+        var (primary, arguments) = _members
+            .Select(m => (Member: m, Arguments: before[m.Name] is { } data && PostmasterFiles.InProduction(data) ? PostmasterFiles.LastStartArguments(data) : null))
+            .FirstOrDefault(c => c.Arguments is not null);
+        if (primary is null || arguments is null)
         {
             return (false, $"no member's data from before the restore is a primary's that PostgreSQL has run on ({string.Join(", ", before.Values.OfType<string>().DefaultIfEmpty("none is left"))}), so there is nothing to go back to; run `tusk restore {Plan.Name}` again with another target");
         }
 
         await StopPgBackRestAsync(restorer);
         DeleteIfExists(restorer.RestoreStagingDirectory);
-        if (ProcessProbe.ReadPidFile(restorer.RestorePidFile) is { } recovering && ProcessProbe.IsAlive(recovering, restorer.DataDirectory))
+        if ((await ShutDownImmediatelyAsync([(restorer, restorer.RestorePidFile)], cancel)).Count > 0)
         {
-            ProcessProbe.Signal(recovering, Native.SigQuit); // what it recovered is discarded anyway
-            if (!await Signals.WaitForExitAsync(recovering, TimeSpan.FromSeconds(30), cancel))
-            {
-                await Signals.TerminateAsync(recovering, TimeSpan.FromSeconds(5), cancel);
-            }
-
             outcomes.Add($"stopped the restored PostgreSQL on {restorer.Name}");
         }
 
@@ -77,7 +73,7 @@ public sealed partial class LocalCluster
         (_pauseEnded, _patroniRestarted) = (false, false);
         State.LastRestore = State.LastRestore! with { Phase = RestorePhases.Running, CompletedAt = null, Message = $"aborted: {primary.Name} starts on the data from before the restore" };
         // The next cycle starts the handover watch, on the agent's own cancellation rather than this request's.
-        StartPostgresForHandover(primary, PostmasterFiles.LastStartArguments(primary.DataDirectory)!, restore with { Member = primary.Name, SetAside = [], Aborting = true });
+        StartPostgresForHandover(primary, arguments, restore with { Member = primary.Name, SetAside = [], Aborting = true });
         if (Status is { } status)
         {
             SetStatus(status);

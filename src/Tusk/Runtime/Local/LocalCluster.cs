@@ -446,10 +446,8 @@ public sealed partial class LocalCluster
             }
         }
 
-        var pending = State.Restore is not null ? State.LastRestore : null;
         return new Observation(members, streaming, writable, usersApplied, pids, diagnosis, archiveError,
-            pending is { Phase: RestorePhases.Failed } ? pending : null, State.Restore?.Member is not null,
-            pending is { Phase: RestorePhases.Running } ? pending : null);
+            State.Restore is not null ? State.LastRestore : null, State.Restore?.Member is not null);
     }
 
     /// <summary>

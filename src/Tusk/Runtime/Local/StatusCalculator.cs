@@ -53,12 +53,12 @@ public static class StatusCalculator
         {
             (phase, reason, message) = (ClusterPhases.Ready, "AllInstancesStreaming", $"{leader!.Name} is the primary and {streaming} of {replicas.Count} replicas stream from it");
         }
-        else if (leader is null && seen.FailedRestore is { } failed)
+        else if (leader is null && seen.PendingRestore is { Phase: RestorePhases.Failed } failed)
         {
             // Nothing is electing anyone: the cluster waits, stopped and paused, for the user.
-            (phase, reason, message) = (ClusterPhases.Degraded, "RestoreFailed", RestoreFailedMessage(plan, failed, seen.FailedRestoreInPlace));
+            (phase, reason, message) = (ClusterPhases.Degraded, "RestoreFailed", RestoreFailedMessage(plan, failed, seen.RestoreInPlace));
         }
-        else if (leader is null && seen.RunningRestore is { } restoring)
+        else if (leader is null && seen.PendingRestore is { Phase: RestorePhases.Running } restoring)
         {
             // Patroni is paused (or bootstraps from the repository): nobody is being elected.
             (phase, reason, message) = (wasReady ? ClusterPhases.Degraded : ClusterPhases.Creating, "Restoring", RestoringMessage(plan, restoring));

@@ -112,7 +112,7 @@ public class StatusCalculatorTests
     [Fact]
     public void A_failed_restore_in_place_says_the_cluster_waits_stopped_and_paused_and_both_ways_on()
     {
-        var stopped = Healthy(members: [Member(Leader, "replica", "stopped")], streaming: []) with { FailedRestore = FailedRestore, FailedRestoreInPlace = true };
+        var stopped = Healthy(members: [Member(Leader, "replica", "stopped")], streaming: []) with { PendingRestore = FailedRestore, RestoreInPlace = true };
 
         var status = Compute(stopped, new ClusterStatus { Phase = ClusterPhases.Degraded });
 
@@ -127,7 +127,7 @@ public class StatusCalculatorTests
     [Fact]
     public void A_failed_restore_through_Patronis_bootstrap_offers_no_abort()
     {
-        var stopped = Healthy(members: [], streaming: []) with { FailedRestore = FailedRestore };
+        var stopped = Healthy(members: [], streaming: []) with { PendingRestore = FailedRestore };
 
         var ready = Condition(Compute(stopped, new ClusterStatus { Phase = ClusterPhases.Degraded }), "Ready");
 
@@ -140,7 +140,7 @@ public class StatusCalculatorTests
     public void A_failed_clone_says_to_create_it_again_with_another_target()
     {
         var clone = Plan with { CloneFrom = new CloneSource("default", "source", null, RestoreTarget.Latest) };
-        var seen = new Observation([], new HashSet<string>(StringComparer.Ordinal), false, false, AllPids(), null, FailedRestore: FailedRestore);
+        var seen = new Observation([], new HashSet<string>(StringComparer.Ordinal), false, false, AllPids(), null, PendingRestore: FailedRestore);
 
         var status = StatusCalculator.Compute(clone, Members, seen, previous: null, generation: 1, T0);
 
@@ -152,7 +152,7 @@ public class StatusCalculatorTests
     [InlineData("aborted: m-0 starts on the data from before the restore", "aborted: m-0 starts on the data from before the restore")]
     public void A_restore_under_way_says_so_rather_than_that_Patroni_elects_a_primary(string? restoreMessage, string expected)
     {
-        var restoring = Healthy(members: [Member(Leader, "replica", "stopped")], streaming: []) with { RunningRestore = FailedRestore with { Phase = RestorePhases.Running, CompletedAt = null, Message = restoreMessage } };
+        var restoring = Healthy(members: [Member(Leader, "replica", "stopped")], streaming: []) with { PendingRestore = FailedRestore with { Phase = RestorePhases.Running, CompletedAt = null, Message = restoreMessage } };
 
         var ready = Condition(Compute(restoring, new ClusterStatus { Phase = ClusterPhases.Ready }), "Ready");
 
@@ -163,7 +163,7 @@ public class StatusCalculatorTests
     public void A_clone_under_way_names_its_source()
     {
         var clone = Plan with { CloneFrom = new CloneSource("default", "source", null, RestoreTarget.Latest) };
-        var seen = new Observation([], new HashSet<string>(StringComparer.Ordinal), false, false, AllPids(), null, RunningRestore: FailedRestore with { Phase = RestorePhases.Running });
+        var seen = new Observation([], new HashSet<string>(StringComparer.Ordinal), false, false, AllPids(), null, PendingRestore: FailedRestore with { Phase = RestorePhases.Running });
 
         var status = StatusCalculator.Compute(clone, Members, seen, previous: null, generation: 1, T0);
 
@@ -173,7 +173,7 @@ public class StatusCalculatorTests
     [Fact]
     public void A_failed_restore_no_longer_counts_once_a_leader_serves_again()
     {
-        var status = Compute(Healthy() with { FailedRestore = FailedRestore });
+        var status = Compute(Healthy() with { PendingRestore = FailedRestore });
 
         Assert.Equal(ClusterPhases.Ready, status.Phase);
     }
