@@ -243,7 +243,7 @@ public sealed partial class LocalCluster
     private static async Task<IReadOnlyList<string>> ShutDownImmediatelyAsync(IEnumerable<(LocalMember Member, string PidFile)> postmasters, CancellationToken cancel)
     {
         var running = postmasters
-            .Select(p => (p.Member.Name, Pid: ProcessProbe.ReadPidFile(p.PidFile) is { } pid && ProcessProbe.IsAlive(pid, p.Member.DataDirectory) ? pid : (int?)null))
+            .Select(p => (p.Member.Name, Pid: RunningPostmaster(p.Member, p.PidFile)))
             .Where(p => p.Pid is not null)
             .ToList();
         foreach (var (_, pid) in running)
@@ -264,7 +264,7 @@ public sealed partial class LocalCluster
 
     /// <summary>Whether the restored member's PostgreSQL runs: the one the agent started, or, once the pause has ended, one Patroni restarted.</summary>
     private static bool RestoredPostmasterRuns(LocalMember member) =>
-        new[] { member.RestorePidFile, member.PostmasterPidFile }.Any(f => ProcessProbe.ReadPidFile(f) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory));
+        RunningPostmaster(member, member.RestorePidFile) is not null || RunningPostmaster(member) is not null;
 
     /// <summary>pgBackRest restores only into an empty directory; it runs in the background.</summary>
     private void StartPgBackRest(LocalMember member, RestoreTarget target)

@@ -340,9 +340,13 @@ public sealed partial class LocalCluster
         return true;
     }
 
-    /// <summary>The pid of the member's postmaster while it runs (Patroni detaches it, so its pid file tells).</summary>
-    private static int? RunningPostmaster(LocalMember member) =>
-        ProcessProbe.ReadPidFile(member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory) ? pid : null;
+    /// <summary>
+    /// The pid of the member's postmaster while it runs (Patroni detaches it, so its pid file
+    /// tells); <paramref name="pidFile"/>: another pid file of the member's, such as the one the
+    /// agent's own start of PostgreSQL writes during a restore.
+    /// </summary>
+    private static int? RunningPostmaster(LocalMember member, string? pidFile = null) =>
+        ProcessProbe.ReadPidFile(pidFile ?? member.PostmasterPidFile) is { } pid && ProcessProbe.IsAlive(pid, member.DataDirectory) ? pid : null;
 
     private async Task<Observation> ObserveAsync(HashSet<string> changedConfigs, string? leaderKey, List<string> outcomes, CancellationToken cancel)
     {
