@@ -178,7 +178,7 @@ public sealed class NodeSmokeTests(KubeNode node)
               - name: client
                 image: {{{node.BusyboxImage}}}
                 imagePullPolicy: Never
-                command: [sh, -c, 'echo "$KUBERNETES_SERVICE_HOST" && wget -q -O - --header "Authorization: Bearer $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)" "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/{{{ns}}}/pods/client"']
+                command: [sh, -c, 'echo "$KUBERNETES_SERVICE_HOST" && wget -q -O - --header "Authorization: Bearer $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)" "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/{{{ns}}}/pods/client" 2>&1']
             """);
         string? phase = null;
         await WaitAsync("the client pod to finish", async () =>
@@ -187,6 +187,8 @@ public sealed class NodeSmokeTests(KubeNode node)
         Assert.True(phase == "Succeeded", $"the client pod {phase}: {logs}");
         // The pod printed the API server address it was given (the kubernetes Service's ClusterIP),
         // then wget's notes, then the API server's answer to its token: its own pod object.
+        // wget's notes go to stdout too (2>&1): the runtime logs the two streams separately, so a
+        // note on stderr could come before the address.
         Assert.Equal(node.ApiServiceIp, logs[..logs.IndexOf('\n', StringComparison.Ordinal)]);
         var answer = JsonNode.Parse(logs[logs.IndexOf('{', StringComparison.Ordinal)..])!;
         Assert.Equal("client", (string?)answer["metadata"]!["name"]);
