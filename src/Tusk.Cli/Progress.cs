@@ -9,18 +9,34 @@ public static class Progress
 {
     /// <param name="done">What must hold besides Ready (e.g. a restore has finished); null: Ready is enough.</param>
     public static Task<int> WaitUntilReadyAsync(CliContext context, AgentClient agent, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel, Func<ClusterStatus, bool>? done = null) =>
-        WaitUntilReadyAsync(context, c => agent.GetAsync(ns, name, c), TimeSpan.FromMilliseconds(50), ns, name, generation, timeout, cancel, done);
+        FollowUntilReadyAsync(context, agent.Follow(ns, name), ns, name, generation, timeout, done, cancel);
 
-    /// <param name="get">Reads the cluster (from the agent, or from the API server, where the operator writes its status).</param>
+    /// <param name="get">Reads the cluster from the API server, where the operator writes its status.</param>
     /// <param name="every">How often to read it.</param>
-    public static async Task<int> WaitUntilReadyAsync(CliContext context, Func<CancellationToken, Task<PostgresCluster?>> get, TimeSpan every, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel, Func<ClusterStatus, bool>? done = null)
+    public static Task<int> WaitUntilReadyAsync(CliContext context, Func<CancellationToken, Task<PostgresCluster?>> get, TimeSpan every, string ns, string name, long generation, TimeSpan timeout, CancellationToken cancel)
+    {
+        var first = true;
+        return FollowUntilReadyAsync(context, async c =>
+        {
+            if (!first)
+            {
+                await Task.Delay(every, c);
+            }
+
+            first = false;
+            return await get(c);
+        }, ns, name, generation, timeout, done: null, cancel);
+    }
+
+    /// <param name="next">Reads the cluster again, paced by itself: it returns when there may be something new.</param>
+    private static async Task<int> FollowUntilReadyAsync(CliContext context, Func<CancellationToken, Task<PostgresCluster?>> next, string ns, string name, long generation, TimeSpan timeout, Func<ClusterStatus, bool>? done, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         string? last = null;
         PostgresCluster? cluster = null;
         while (clock.Elapsed < timeout)
         {
-            cluster = await get(cancel);
+            cluster = await next(cancel);
             var status = cluster?.Status;
             var ready = status?.Conditions.FirstOrDefault(c => c.Type == "Ready");
             var line = status is null ? "waiting for the first reconcile" : $"{status.Phase}: {ready?.Message}";
@@ -47,8 +63,6 @@ public static class Progress
                 await context.Err.WriteLineAsync($"{ns}/{name} is stopped (spec.shutdown is true)");
                 return ExitCodes.Ok;
             }
-
-            await Task.Delay(every, cancel);
         }
 
         await context.Err.WriteLineAsync($"error: {ns}/{name} was not ready after {timeout.TotalSeconds:0}s" +

@@ -102,9 +102,10 @@ public static class BackupCommand
 
         var clock = Stopwatch.StartNew();
         var shown = TimeSpan.Zero;
+        var next = agent.Follow(ns, name); // the agent publishes the job's end the moment it comes
         while (clock.Elapsed < timeout)
         {
-            var job = (await agent.GetAsync(ns, name, cancel))?.Status?.Backups?.LastJob;
+            var job = (await next(cancel))?.Status?.Backups?.LastJob;
             if (job?.Id == response.Id)
             {
                 await (job!.Succeeded == true ? context.Out : context.Err).WriteLineAsync(
@@ -117,8 +118,6 @@ public static class BackupCommand
                 shown = clock.Elapsed;
                 await context.Err.WriteLineAsync($"  {clock.Elapsed.TotalSeconds,5:0}s  backing up {name}");
             }
-
-            await Task.Delay(50, cancel); // the agent publishes the job's end the moment it comes
         }
 
         await context.Err.WriteLineAsync($"error: the backup was still running after {timeout.TotalSeconds:0}s; it goes on, and `tusk describe cluster {name}` shows when it ends");

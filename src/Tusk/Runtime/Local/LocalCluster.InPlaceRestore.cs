@@ -271,29 +271,33 @@ public sealed partial class LocalCluster
     {
         EmptyDirectory(member.RestoreStagingDirectory);
         _restoring = _backups.RestoreAsync(member, target, CancellationToken.None);
-        // The next step (the move into place) runs on the cycle this wakes, not a tick later.
-        _restoring.ContinueWith(_ => _wakeAgent(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        WakeAgentAfter(_restoring); // the next step is the move into place
     }
 
     /// <summary>
     /// Follows the recovering member between cycles (<see cref="RestoreHandoverWatch"/>): wakes
     /// its Patroni as soon as the postmaster has written its pid file and again the moment
-    /// PostgreSQL is promoted, and this agent the moment Patroni has taken the leader key. The
-    /// wake-up is a no-op PATCH (the pause as it is).
+    /// PostgreSQL is promoted (a no-op PATCH: the pause as it is), and this agent once the watch
+    /// has ended, the moment Patroni has taken the leader key (or PostgreSQL has stopped).
     /// </summary>
     private Task<bool> WatchHandover(LocalMember member, CancellationToken cancel)
     {
         var client = Patroni;
-        return new RestoreHandoverWatch(
+        var watch = new RestoreHandoverWatch(
             member.Name,
             () => PostmasterFiles.Status(member.PostmasterPidFile) is not null,
             () => PostmasterFiles.RunsAsPrimary(member.DataDirectory),
             () => RestoredPostmasterRuns(member),
             c => client.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, c),
             ReadLeaderKeyAsync,
-            _wakeAgent,
             _clock).RunAsync(cancel);
+        WakeAgentAfter(watch);
+        return watch;
     }
+
+    /// <summary>The agent's next cycle runs once the task has completed (and sees it completed), not a tick later.</summary>
+    private void WakeAgentAfter(Task task) =>
+        task.ContinueWith(_ => _wakeAgent(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     /// <summary>Stops the pgBackRest restoring the member (this agent's, or one an earlier agent left running); returns the pids it stopped.</summary>
     private async Task<IReadOnlyList<int>> StopPgBackRestAsync(LocalMember member)

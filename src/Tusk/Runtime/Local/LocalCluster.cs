@@ -63,6 +63,9 @@ public sealed partial class LocalCluster
     public ClusterDirectory Directory { get; }
     public ClusterState State { get; }
     public ClusterStatus? Status { get; private set; }
+
+    /// <summary>Moves on whenever the published status changes (not for its updatedAt alone).</summary>
+    public StatusChanges StatusChanges { get; } = new();
     public IReadOnlyList<LocalMember> Members => _members;
 
     /// <summary>A restore (or a clone's first restore) is under way and has not failed.</summary>
@@ -824,10 +827,16 @@ public sealed partial class LocalCluster
         var content = Json.Serialize(status, Json.Types.ClusterStatus);
         status.UpdatedAt = heartbeat;
         var now = _clock.GetUtcNow();
-        if (content != _savedStatus || now - _statusSavedAt >= TimeSpan.FromSeconds(10))
+        var changed = content != _savedStatus;
+        if (changed || now - _statusSavedAt >= TimeSpan.FromSeconds(10))
         {
             SecretFile.WriteAllTextAtomic(Directory.Status, Json.Serialize(status, Json.Types.ClusterStatus), Modes.PublicFile);
             (_savedStatus, _statusSavedAt) = (content, now);
+        }
+
+        if (changed)
+        {
+            StatusChanges.Changed();
         }
     }
 

@@ -15,11 +15,12 @@ namespace Tusk.Runtime.Local;
 /// member's paused Patroni (any PATCH of its configuration runs Patroni's loop now, rather than
 /// up to loop_wait away), so the loop that takes the leader key starts at once; again every
 /// 250 ms until the key names the member;</item>
-/// <item>every 20 ms after the promotion it reads the leader key; once the key names the member
-/// it wakes the agent's loop, which ends the pause and finishes the restore.</item>
+/// <item>every 20 ms after the promotion it reads the leader key, and ends once the key names the
+/// member.</item>
 /// </list>
-/// It ends then, when PostgreSQL is no longer running (the agent's cycle reports why), or when
-/// <c>cancel</c> ends it (the agent stops).
+/// It also ends when PostgreSQL is no longer running, or when <c>cancel</c> ends it (the agent
+/// stops). Whoever starts it wakes the agent once it has ended (not from inside: a cycle woken
+/// before the task completes would still see the watch running, and wait a whole tick).
 /// </summary>
 /// <param name="member">The restored member's name, as the leader key holds it.</param>
 /// <param name="started">Whether the member's postmaster has written its pid file, where Patroni looks.</param>
@@ -32,7 +33,6 @@ public sealed class RestoreHandoverWatch(
     Func<bool> running,
     Func<CancellationToken, Task> wakePatroni,
     Func<CancellationToken, Task<string?>> readLeaderKey,
-    Action wakeAgent,
     TimeProvider clock)
 {
     private static readonly TimeSpan PromotionPoll = TimeSpan.FromMilliseconds(10);
@@ -72,7 +72,6 @@ public sealed class RestoreHandoverWatch(
 
                 if (await readLeaderKey(cancel) == member)
                 {
-                    wakeAgent();
                     return true;
                 }
 

@@ -117,6 +117,40 @@ public sealed class AgentClient : IDisposable
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync(Json.Types.PostgresCluster, cancel);
     }
 
+    /// <summary>
+    /// Reads the cluster over and over: the first read at once, each next one as soon as its
+    /// status changes (a conditional GET the agent holds for up to a second), so a waiting
+    /// command sees a change the moment the agent publishes it. Each call returns the cluster
+    /// as last read (null: there is none).
+    /// </summary>
+    public Func<CancellationToken, Task<PostgresCluster?>> Follow(string ns, string name)
+    {
+        string? tag = null;
+        PostgresCluster? last = null;
+        return async cancel =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/clusters/{ns}/{name}?wait=1");
+            if (tag is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", tag);
+            }
+
+            using var response = await _http.SendAsync(request, cancel);
+            if (response.StatusCode == HttpStatusCode.NotModified)
+            {
+                return last;
+            }
+
+            tag = response.Headers.ETag?.ToString();
+            if (tag is null)
+            {
+                await Task.Delay(100, cancel); // nothing to wait on (no such cluster): ask again, but not at once
+            }
+
+            return last = response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync(Json.Types.PostgresCluster, cancel);
+        };
+    }
+
     public async Task<ApplyResponse> ApplyAsync(ApplyRequest request, CancellationToken cancel)
     {
         using var response = await _http.PostAsJsonAsync("/v1/apply", request, Json.Types.ApplyRequest, cancel);

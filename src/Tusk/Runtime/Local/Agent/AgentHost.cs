@@ -76,8 +76,20 @@ public static class AgentHost
         app.MapGet("/v1/health", () => new AgentHealth(Environment.ProcessId, home.Root));
         app.MapGet("/metrics", () => Results.Text(agent.Metrics(), "text/plain; version=0.0.4"));
         app.MapGet("/v1/clusters", () => agent.List());
-        app.MapGet("/v1/clusters/{ns}/{name}", (string ns, string name) =>
-            agent.Get(ns, name) is { } cluster ? Results.Ok(cluster) : Results.NotFound(LocalAgent.NotFound(ns, name)));
+        // A conditional GET: with If-None-Match naming the status version the reader has, the
+        // answer waits up to `wait` seconds (at most 30) for the next one, else is 304.
+        app.MapGet("/v1/clusters/{ns}/{name}", async (string ns, string name, double? wait, HttpContext http, CancellationToken c) =>
+        {
+            var seen = StatusVersionTag.Parse(http.Request.Headers.IfNoneMatch.ToString());
+            var (cluster, version) = await agent.GetAsync(ns, name, seen, TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, 30)), c);
+            if (cluster is null)
+            {
+                return Results.NotFound(LocalAgent.NotFound(ns, name));
+            }
+
+            http.Response.Headers.ETag = StatusVersionTag.Format(version);
+            return version == seen ? Results.StatusCode(StatusCodes.Status304NotModified) : Results.Ok(cluster);
+        });
         app.MapPost("/v1/apply", async (ApplyRequest request, CancellationToken c) =>
         {
             var response = await agent.ApplyAsync(request, c);
