@@ -278,21 +278,42 @@ public sealed partial class LocalCluster
     /// Follows the recovering member between cycles (<see cref="RestoreHandoverWatch"/>): wakes
     /// its Patroni as soon as the postmaster has written its pid file and again the moment
     /// PostgreSQL is promoted (a no-op PATCH: the pause as it is), and this agent once the watch
-    /// has ended, the moment Patroni has taken the leader key (or PostgreSQL has stopped).
+    /// has ended, the moment Patroni shows the member leading (or PostgreSQL has stopped).
     /// </summary>
     private Task<bool> WatchHandover(LocalMember member, CancellationToken cancel)
     {
         var client = Patroni;
         var watch = new RestoreHandoverWatch(
-            member.Name,
             () => PostmasterFiles.Status(member.PostmasterPidFile) is not null,
             () => PostmasterFiles.RunsAsPrimary(member.DataDirectory),
             () => RestoredPostmasterRuns(member),
             c => client.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, c),
-            ReadLeaderKeyAsync,
+            c => LeadsRunningAsync(member, c),
             _clock).RunAsync(cancel);
         WakeAgentAfter(watch);
         return watch;
+    }
+
+    /// <summary>
+    /// Whether the member holds the leader key and its member key says "running": what the
+    /// cluster view Patroni's REST API serves the agent's cycle needs to show it as the leader.
+    /// </summary>
+    private async Task<bool> LeadsRunningAsync(LocalMember member, CancellationToken cancel)
+    {
+        if (await ReadLeaderKeyAsync(cancel) != member.Name)
+        {
+            return false;
+        }
+
+        try
+        {
+            var key = await Etcd.GetAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/members/{member.Name}", cancel);
+            return key is not null && JsonNode.Parse(key)?["state"]?.GetValue<string>() == "running";
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException || Transient.Is(e, cancel))
+        {
+            return false;
+        }
     }
 
     /// <summary>The agent's next cycle runs once the task has completed (and sees it completed), not a tick later.</summary>

@@ -14,25 +14,24 @@ public sealed class RestoreHandoverWatchTests
     private sealed class Member
     {
         private int _patroniWoken;
-        private int _keyReads;
+        private int _leadReads;
 
         public volatile bool Started;
         public volatile bool Promoted;
         public volatile bool Running = true;
-        public volatile string? LeaderKey;
+        public volatile bool Leads;
 
         public int PatroniWoken => Volatile.Read(ref _patroniWoken);
-        public int KeyReads => Volatile.Read(ref _keyReads);
+        public int LeadReads => Volatile.Read(ref _leadReads);
 
         public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
 
         public RestoreHandoverWatch Watch() => new(
-            "m-0",
             () => Started,
             () => Promoted,
             () => Running,
             _ => { Interlocked.Increment(ref _patroniWoken); return Task.CompletedTask; },
-            _ => { Interlocked.Increment(ref _keyReads); return Task.FromResult(LeaderKey); },
+            _ => { Interlocked.Increment(ref _leadReads); return Task.FromResult(Leads); },
             Clock);
 
         public async Task PatroniWokenAsync(int times)
@@ -43,40 +42,40 @@ public sealed class RestoreHandoverWatchTests
             }
         }
 
-        public async Task KeyReadAsync(int times)
+        public async Task LeadReadAsync(int times)
         {
-            var until = KeyReads + times;
-            for (var waited = System.Diagnostics.Stopwatch.StartNew(); KeyReads < until; await Task.Delay(5))
+            var until = LeadReads + times;
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); LeadReads < until; await Task.Delay(5))
             {
-                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"the watch read the leader key {KeyReads} times, not {until}");
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"the watch asked whether the member leads {LeadReads} times, not {until}");
             }
         }
     }
 
     [Fact]
-    public async Task Patroni_is_woken_once_PostgreSQL_is_promoted_and_the_watch_ends_once_the_key_names_the_member()
+    public async Task Patroni_is_woken_once_PostgreSQL_is_promoted_and_the_watch_ends_once_the_member_leads()
     {
-        var member = new Member { LeaderKey = "m-1" }; // the old primary's key, as a stale read may still show
+        var member = new Member();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var watch = member.Watch().RunAsync(limit.Token);
 
         await Task.Delay(200);
-        Assert.Equal((0, 0), (member.PatroniWoken, member.KeyReads)); // still recovering: nothing to do
+        Assert.Equal((0, 0), (member.PatroniWoken, member.LeadReads)); // still recovering: nothing to do
 
         member.Promoted = true;
-        await member.KeyReadAsync(3);
+        await member.LeadReadAsync(3);
         Assert.Equal(1, member.PatroniWoken);
         Assert.False(watch.IsCompleted);
 
-        // Patroni's loop has not taken the key: woken again once 250 ms have passed, not before.
+        // Patroni's loop has not taken the key yet: woken again once 250 ms have passed, not before.
         member.Clock.Advance(TimeSpan.FromMilliseconds(249));
-        await member.KeyReadAsync(2);
+        await member.LeadReadAsync(2);
         Assert.Equal(1, member.PatroniWoken);
         member.Clock.Advance(TimeSpan.FromMilliseconds(1));
-        await member.KeyReadAsync(2);
+        await member.LeadReadAsync(2);
         Assert.Equal(2, member.PatroniWoken);
 
-        member.LeaderKey = "m-0";
+        member.Leads = true;
         Assert.True(await watch);
 
         // Done: nothing more reaches Patroni, whose pause the agent ends next.
@@ -100,13 +99,13 @@ public sealed class RestoreHandoverWatchTests
         // Once only while PostgreSQL recovers, however long that takes.
         member.Clock.Advance(TimeSpan.FromSeconds(5));
         await Task.Delay(200);
-        Assert.Equal((1, 0), (member.PatroniWoken, member.KeyReads));
+        Assert.Equal((1, 0), (member.PatroniWoken, member.LeadReads));
 
         member.Promoted = true;
-        await member.KeyReadAsync(1);
+        await member.LeadReadAsync(1);
         Assert.Equal(2, member.PatroniWoken);
 
-        member.LeaderKey = "m-0";
+        member.Leads = true;
         Assert.True(await watch);
     }
 
@@ -130,7 +129,7 @@ public sealed class RestoreHandoverWatchTests
         var member = new Member { Promoted = true };
         using var stop = new CancellationTokenSource();
         var watch = member.Watch().RunAsync(stop.Token);
-        await member.KeyReadAsync(1); // after the first wake-up of Patroni
+        await member.LeadReadAsync(1); // after the first wake-up of Patroni
 
         await stop.CancelAsync();
 
