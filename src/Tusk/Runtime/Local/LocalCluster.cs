@@ -387,6 +387,7 @@ public sealed partial class LocalCluster
         var usersApplied = false;
         string? diagnosis = null;
         string? archiveError = null;
+        int? restoredTimeline = null;
         if (leader is not null)
         {
             State.Bootstrapped = true;
@@ -416,6 +417,10 @@ public sealed partial class LocalCluster
                     await NudgeLeaderAsync(client, leaderMember, members!, streaming, outcomes, cancel);
                     await RebuildStuckReplicasAsync(client, members!, streaming, outcomes, cancel);
                     archiveError = await ObserveBackupsAsync(leaderMember, connection, outcomes, cancel);
+                    if (State.Restore is not null)
+                    {
+                        restoredTimeline = await CurrentTimelineAsync(connection, cancel);
+                    }
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
@@ -427,7 +432,7 @@ public sealed partial class LocalCluster
             writable = await endpointWritable;
             if (writable && State.Restore is { } restore)
             {
-                FinishRestore(restore, leader, outcomes);
+                FinishRestore(restore, leader.Name, restoredTimeline ?? leader.Timeline, outcomes);
             }
         }
         else if (_members.Count > 0)

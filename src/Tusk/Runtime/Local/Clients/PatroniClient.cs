@@ -17,6 +17,9 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
     /// <summary>Switchover and failover answer once Patroni sees the new leader: up to 20 s with the default loop.</summary>
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 
+    private const int ConflictAttempts = 10;
+    private static readonly TimeSpan ConflictPause = TimeSpan.FromMilliseconds(20);
+
     public async Task<IReadOnlyList<PatroniMember>?> GetClusterAsync(int port, CancellationToken cancel)
     {
         try
@@ -62,8 +65,27 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
     public Task<(bool Ok, string Message)> FailoverAsync(int port, string candidate, CancellationToken cancel) =>
         SendAsync(HttpMethod.Post, port, "failover", new JsonObject { ["candidate"] = candidate }, cancel, Slow);
 
-    public Task<(bool Ok, string Message)> PatchConfigAsync(int port, JsonObject config, CancellationToken cancel) =>
-        SendAsync(HttpMethod.Patch, port, "config", config, cancel);
+    /// <summary>
+    /// Merges <paramref name="config"/> into the cluster's dynamic configuration and wakes the
+    /// member's loop. Patroni answers 409 when its cached copy of the configuration is older than
+    /// etcd's: another member's PATCH changed it a moment before (seen here when the agent paused
+    /// three members in turn; the restore then fell back to Patroni's slower bootstrap). Its
+    /// cache catches up within milliseconds and the same merge applies again, so a conflict is
+    /// tried again.
+    /// </summary>
+    public async Task<(bool Ok, string Message)> PatchConfigAsync(int port, JsonObject config, CancellationToken cancel)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (status, message) = await ExchangeAsync(HttpMethod.Patch, port, "config", config, cancel);
+            if (status != HttpStatusCode.Conflict || attempt == ConflictAttempts)
+            {
+                return (Succeeded(status), message);
+            }
+
+            await Task.Delay(ConflictPause, cancel);
+        }
+    }
 
     /// <summary>Rebuilds the member from the leader with a fresh base backup (force: even while its PostgreSQL runs).</summary>
     public Task<(bool Ok, string Message)> ReinitializeAsync(int port, CancellationToken cancel) =>
@@ -73,6 +95,15 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
         SendAsync(HttpMethod.Post, port, "reload", null, cancel);
 
     private async Task<(bool Ok, string Message)> SendAsync(HttpMethod method, int port, string path, JsonObject? body, CancellationToken cancel, TimeSpan? limit = null)
+    {
+        var (status, message) = await ExchangeAsync(method, port, path, body, cancel, limit);
+        return (Succeeded(status), message);
+    }
+
+    private static bool Succeeded(HttpStatusCode? status) => status is HttpStatusCode.OK or HttpStatusCode.Accepted;
+
+    /// <returns>Patroni's status code and answer; no status when it did not answer.</returns>
+    private async Task<(HttpStatusCode? Status, string Message)> ExchangeAsync(HttpMethod method, int port, string path, JsonObject? body, CancellationToken cancel, TimeSpan? limit = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         timeout.CancelAfter(limit ?? Quick);
@@ -88,11 +119,11 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
         {
             using var response = await http.SendAsync(request, timeout.Token);
             var text = (await response.Content.ReadAsStringAsync(timeout.Token)).Trim();
-            return (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, text);
+            return (response.StatusCode, text);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return (false, $"Patroni on port {port} did not answer: {e.Message}");
+            return (null, $"Patroni on port {port} did not answer: {e.Message}");
         }
     }
 }

@@ -97,7 +97,7 @@ public sealed class BackupRestoreTests
         var aborted = await sandbox.RunAsync("restore", "vault", "--abort", "--wait", "--timeout", "120s");
         Assert.True(aborted.ExitCode == 0, aborted + sandbox.Diagnostics());
         var back = (await sandbox.ClusterAsync("vault")).Status!;
-        Assert.Equal("Aborted", back.Restore!.Phase);
+        Assert.Equal(("Aborted", timeline), (back.Restore!.Phase, back.Restore.Timeline));
         Assert.All(back.Instances, i => Assert.True(i.Timeline == timeline && (i.Role == "leader" || i.State == "streaming"), $"{i.Name} is {i.State} on timeline {i.Timeline}"));
         Assert.All(replicaData, d => Assert.True(File.Exists(Path.Combine(d, "tusk-test-marker")), $"{d} was copied again instead of starting on its own data"));
         Assert.Empty(SetAsideData(sandbox, "vault"));
@@ -113,6 +113,7 @@ public sealed class BackupRestoreTests
         Assert.Equal(["A", "B"], await BatchesAsync(sandbox, "vault", port));
         var vault = await sandbox.ClusterAsync("vault");
         Assert.Equal("Succeeded", vault.Status!.Restore!.Phase);
+        Assert.True(vault.Status.Restore.Timeline > timeline, $"the restore reports timeline {vault.Status.Restore.Timeline}, the cluster was on {timeline} before it");
         Assert.Equal(3, vault.Status.Instances.Count);
         Assert.All(vault.Status.Instances, i => Assert.True(i.Role == "leader" || i.State == "streaming", $"{i.Name} is {i.State}"));
         Assert.All(vault.Status.Instances, i => Assert.True(i.Timeline > 1, $"{i.Name} is on timeline {i.Timeline}"));
