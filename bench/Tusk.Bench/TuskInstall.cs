@@ -66,6 +66,12 @@ public sealed class TuskInstall(string executable) : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Shell.RunAsync(Executable, ["agent", "stop", "--all"], new Dictionary<string, string> { ["TUSK_HOME"] = Home }, check: false);
+        if (Environment.GetEnvironmentVariable("TUSK_BENCH_KEEP_HOME") == "1")
+        {
+            Console.Error.WriteLine($"kept {Home} (TUSK_BENCH_KEEP_HOME=1): its logs say what happened");
+            return;
+        }
+
         Directory.Delete(Home, recursive: true);
     }
 }
