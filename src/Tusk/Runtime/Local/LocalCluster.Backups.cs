@@ -148,6 +148,7 @@ public sealed partial class LocalCluster
             return (false, $"{repo.Name}: {unreachable}");
         }
 
+        target = target.WithWalFetchFor(usable);
         var members = _members.Count;
         if (!confirmed)
         {

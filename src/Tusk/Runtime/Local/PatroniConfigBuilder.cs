@@ -111,7 +111,7 @@ public static class PatroniConfigBuilder
                 // promotes), so it need not restart PostgreSQL after the bootstrap.
                 ["recovery_conf"] = new Dictionary<string, object>(restore.RecoverySettings().ToDictionary(s => s.Key, s => (object)s.Value))
                 {
-                    ["restore_command"] = PgBackRestConfigBuilder.ArchiveGetCommand(member),
+                    ["restore_command"] = PgBackRestConfigBuilder.ArchiveGetCommand(member, restore),
                 },
             };
         }

@@ -53,6 +53,29 @@ public class RestoreTargetTests
         Assert.Null(RestoreTarget.ToTime(DateTimeOffset.UnixEpoch).NoBackupToStartFrom([]));
     }
 
+    [Theory]
+    [InlineData("000000010000000000000014", "000000010000000000000015", true)]
+    [InlineData("000000010000000000000014", "00000001000000000000001B", true)] // 7 apart: the most fetched directly
+    [InlineData("000000010000000000000014", "00000001000000000000001C", false)]
+    [InlineData("0000000100000000000000FF", "000000010000000100000000", false)] // across a log: not counted, prefetched
+    [InlineData("000000010000000000000014", "000000020000000000000014", false)]
+    public void A_backup_restored_to_its_consistency_point_fetches_its_WAL_directly_only_when_it_spans_a_few_segments(string walStart, string walStop, bool directly)
+    {
+        BackupRecord[] backups = [new("20261130-140000F", "full", "repo1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1, 1, walStart, walStop, null, null)];
+
+        Assert.Equal(directly, RestoreTarget.ToBackup("20261130-140000F").WithWalFetchFor(backups).FetchesWalDirectly);
+    }
+
+    [Fact]
+    public void Every_other_target_leaves_WAL_to_pgBackRests_prefetch()
+    {
+        BackupRecord[] backups = [new("20261130-140000F", "full", "repo1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1, 1, "000000010000000000000014", "000000010000000000000014", null, null)];
+
+        Assert.False(RestoreTarget.ToTime(DateTimeOffset.UnixEpoch.AddYears(60)).WithWalFetchFor(backups).FetchesWalDirectly);
+        Assert.False(RestoreTarget.Latest.WithWalFetchFor(backups).FetchesWalDirectly);
+        Assert.False(RestoreTarget.ToBackup("20261130-150000F").WithWalFetchFor(backups).FetchesWalDirectly); // not in the list
+    }
+
     private static BackupRecord Backup(DateTimeOffset stoppedAt, string lsnStop) =>
         new("20261130-140000F", "full", "repo1", stoppedAt.AddSeconds(-5), stoppedAt, 1, 1, null, null, "0/1000000", lsnStop);
 

@@ -83,10 +83,11 @@ public static class PgBackRestConfigBuilder
     /// gone by the time PostgreSQL asks for WAL, so the member's is given instead.
     /// </summary>
     public static IReadOnlyList<string> RestoreArguments(LocalMember member, RestoreTarget target) =>
-        [$"--pg1-path={member.RestoreStagingDirectory}", $"--recovery-option=restore_command={ArchiveGetCommand(member)}", .. target.Options, .. target.StopsAtTarget ? ["--target-action=promote"] : Array.Empty<string>(), "restore"];
+        [$"--pg1-path={member.RestoreStagingDirectory}", $"--recovery-option=restore_command={ArchiveGetCommand(member, target)}", .. target.Options, .. target.StopsAtTarget ? ["--target-action=promote"] : Array.Empty<string>(), "restore"];
 
-    /// <summary>The restore_command of a restoring member: WAL from the repository it restores from.</summary>
-    public static string ArchiveGetCommand(LocalMember member) => $"{string.Join(' ', Invocation(member.PgBackRestRestoreConfig, member))} archive-get %f \"%p\"";
+    /// <summary>The restore_command of a restoring member: WAL from the repository it restores from, directly when the target says so (RestoreTarget.FetchesWalDirectly).</summary>
+    public static string ArchiveGetCommand(LocalMember member, RestoreTarget target) =>
+        $"{string.Join(' ', Invocation(member.PgBackRestRestoreConfig, member))}{(target.FetchesWalDirectly ? " --no-archive-async" : "")} archive-get %f \"%p\"";
 
     /// <summary>pgBackRest with a configuration file, Tusk's stanza and the member's data directory, word by word.</summary>
     private static string[] Invocation(string config, LocalMember member) =>

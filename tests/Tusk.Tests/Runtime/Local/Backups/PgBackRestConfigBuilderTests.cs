@@ -56,10 +56,14 @@ public class PgBackRestConfigBuilderTests
     }
 
     [Fact]
-    public void A_restoring_member_fetches_WAL_from_the_repository_it_restores_from() =>
+    public void A_restoring_member_fetches_WAL_from_the_repository_it_restores_from_directly_when_the_target_says_so()
+    {
+        const string Invocation = "pgbackrest --config=/state/clusters/default/hippo/hippo-instance1-1/pgbackrest-restore.conf --stanza=db --pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data";
+        Assert.Equal(Invocation + " archive-get %f \"%p\"", PgBackRestConfigBuilder.ArchiveGetCommand(Member, RestoreTarget.Latest));
         Assert.Equal(
-            "pgbackrest --config=/state/clusters/default/hippo/hippo-instance1-1/pgbackrest-restore.conf --stanza=db --pg1-path=/state/clusters/default/hippo/hippo-instance1-1/data archive-get %f \"%p\"",
-            PgBackRestConfigBuilder.ArchiveGetCommand(Member));
+            Invocation + " --no-archive-async archive-get %f \"%p\"",
+            PgBackRestConfigBuilder.ArchiveGetCommand(Member, RestoreTarget.ToBackup("20261130-140814F") with { FetchesWalDirectly = true }));
+    }
 
     [Fact]
     public void A_restore_the_agent_runs_goes_to_the_staging_directory_fetches_WAL_for_the_data_directory_and_promotes_at_a_target()
