@@ -40,7 +40,7 @@ public sealed partial record RestoreTarget(string Description, IReadOnlyList<str
     public bool FetchesWalDirectly { get; init; }
 
     /// <summary>The most WAL segments a recovery fetches directly (<see cref="FetchesWalDirectly"/>).</summary>
-    public const int FewSegments = 8;
+    private const int FewSegments = 8;
 
     /// <summary>
     /// This target, fetching WAL directly when recovery replays only a few segments: a backup

@@ -8,7 +8,13 @@ namespace Tusk.Runtime.Local;
 public sealed class StatusChanges
 {
     private readonly Lock _lock = new();
-    private long _version;
+
+    /// <summary>
+    /// Starts anywhere in 2^40: a reader's tag from an earlier agent process (a `--wait` that
+    /// outlived an agent restart) then does not match this one's version by chance, which would
+    /// leave the reader with the old status until the next change.
+    /// </summary>
+    private long _version = Random.Shared.NextInt64(1L << 40);
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public long Version

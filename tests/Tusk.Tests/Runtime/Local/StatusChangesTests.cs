@@ -12,33 +12,39 @@ public sealed class StatusChangesTests
     public async Task A_reader_behind_the_current_version_gets_it_without_waiting()
     {
         var changes = new StatusChanges();
+        var seen = changes.Version;
         changes.Changed();
 
         // An infinite wait would end in the 10-second limit's cancellation, failing the test.
-        Assert.Equal(1, await changes.WaitForChangeAsync(0, Timeout.InfiniteTimeSpan, TimeProvider.System, Limit));
+        Assert.Equal(seen + 1, await changes.WaitForChangeAsync(seen, Timeout.InfiniteTimeSpan, TimeProvider.System, Limit));
     }
 
     [Fact]
     public async Task A_waiting_reader_wakes_at_the_next_change()
     {
         var changes = new StatusChanges();
-        changes.Changed();
-        var wait = changes.WaitForChangeAsync(1, Timeout.InfiniteTimeSpan, TimeProvider.System, Limit);
+        var seen = changes.Version;
+        var wait = changes.WaitForChangeAsync(seen, Timeout.InfiniteTimeSpan, TimeProvider.System, Limit);
         await Task.Delay(100);
         Assert.False(wait.IsCompleted);
 
         changes.Changed();
 
-        Assert.Equal(2, await wait);
+        Assert.Equal(seen + 1, await wait);
     }
 
     [Fact]
     public async Task When_nothing_changes_the_reader_gets_its_own_version_back_once_the_wait_is_over()
     {
         var changes = new StatusChanges();
+        var seen = changes.Version;
 
-        Assert.Equal(0, await changes.WaitForChangeAsync(0, TimeSpan.FromMilliseconds(50), TimeProvider.System, Limit));
+        Assert.Equal(seen, await changes.WaitForChangeAsync(seen, TimeSpan.FromMilliseconds(50), TimeProvider.System, Limit));
     }
+
+    [Fact]
+    public void Each_counter_starts_at_a_random_version_so_a_tag_from_an_earlier_agent_does_not_match() =>
+        Assert.NotEqual(new StatusChanges().Version, new StatusChanges().Version); // fails once in 2^40 runs
 
     [Theory]
     [InlineData(0L)]
