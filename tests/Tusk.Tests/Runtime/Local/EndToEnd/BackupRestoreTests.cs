@@ -8,6 +8,14 @@ namespace Tusk.Tests.Runtime.Local.EndToEnd;
 [SupportedOSPlatform("linux")]
 public sealed class BackupRestoreTests
 {
+    /// <summary>
+    /// Ready comes with the replicas streaming; Patroni's view, where the members' timelines come
+    /// from, may name them a moment later (seen once in a full run: replicas streaming on no timeline).
+    /// </summary>
+    private static Task TimelinesKnownAsync(TuskSandbox sandbox, string cluster) =>
+        sandbox.WaitUntilAsync($"every member of {cluster} on a timeline in the status", TimeSpan.FromSeconds(30), async () =>
+            (await sandbox.ClusterAsync(cluster)).Status!.Instances.All(i => i.Timeline is not null));
+
     private static string WithBackups(string manifest, string repo = "", string global = "") => manifest + $"""
 
           backups:
@@ -96,6 +104,7 @@ public sealed class BackupRestoreTests
         Assert.Equal(2, (await sandbox.RunAsync("restore", "vault", "--abort", "--to-time", time)).ExitCode); // --abort takes no target
         var aborted = await sandbox.RunAsync("restore", "vault", "--abort", "--wait", "--timeout", "120s");
         Assert.True(aborted.ExitCode == 0, aborted + sandbox.Diagnostics());
+        await TimelinesKnownAsync(sandbox, "vault");
         var back = (await sandbox.ClusterAsync("vault")).Status!;
         Assert.Equal(("Aborted", timeline), (back.Restore!.Phase, back.Restore.Timeline));
         Assert.All(back.Instances, i => Assert.True(i.Timeline == timeline && (i.Role == "leader" || i.State == "streaming"), $"{i.Name} is {i.State} on timeline {i.Timeline}"));
@@ -111,6 +120,7 @@ public sealed class BackupRestoreTests
         var restore = await sandbox.RunAsync("restore", "vault", "--to-time", time, "--yes", "--wait", "--timeout", "180s");
         Assert.True(restore.ExitCode == 0, restore + sandbox.Diagnostics());
         Assert.Equal(["A", "B"], await BatchesAsync(sandbox, "vault", port));
+        await TimelinesKnownAsync(sandbox, "vault");
         var vault = await sandbox.ClusterAsync("vault");
         Assert.Equal("Succeeded", vault.Status!.Restore!.Phase);
         Assert.True(vault.Status.Restore.Timeline > timeline, $"the restore reports timeline {vault.Status.Restore.Timeline}, the cluster was on {timeline} before it");
