@@ -114,8 +114,11 @@ public sealed class AgentClient : IDisposable
     public async Task<PostgresCluster?> GetAsync(string ns, string name, CancellationToken cancel)
     {
         using var response = await _http.GetAsync($"/v1/clusters/{ns}/{name}", cancel);
-        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync(Json.Types.PostgresCluster, cancel);
+        return await ClusterAsync(response, cancel);
     }
+
+    private static async Task<PostgresCluster?> ClusterAsync(HttpResponseMessage response, CancellationToken cancel) =>
+        response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync(Json.Types.PostgresCluster, cancel);
 
     /// <summary>
     /// Reads the cluster over and over: the first read at once, each next one as soon as its
@@ -147,7 +150,7 @@ public sealed class AgentClient : IDisposable
                 await Task.Delay(100, cancel); // nothing to wait on (no such cluster): ask again, but not at once
             }
 
-            return last = response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync(Json.Types.PostgresCluster, cancel);
+            return last = await ClusterAsync(response, cancel);
         };
     }
 
