@@ -121,7 +121,9 @@ public sealed partial class LocalCluster
     /// </summary>
     private async Task StopPostgresForRestoreAsync(List<string> outcomes, CancellationToken cancel)
     {
-        foreach (var name in await ShutDownImmediatelyAsync(_members.Select(m => (m, m.PostmasterPidFile)), cancel))
+        var stopped = await ShutDownImmediatelyAsync(_members.Select(m => (m, m.PostmasterPidFile)), cancel);
+        await DiscardPatroniConnectionsAsync(stopped, cancel);
+        foreach (var name in stopped)
         {
             outcomes.Add($"stopped PostgreSQL on {name}");
         }
@@ -220,7 +222,7 @@ public sealed partial class LocalCluster
         }
 
         StartPostgresForHandover(member, arguments, restore);
-        _handover = WatchHandover(member, cancel); // from the start: it wakes Patroni as soon as Patroni can see the postmaster
+        _handover = WatchHandover(member, cancel);
         outcomes.Add($"restored {name}'s data directory; PostgreSQL recovers to {restore.Target.Description} and is promoted there");
     }
 
@@ -262,6 +264,26 @@ public sealed partial class LocalCluster
         return [.. running.Select(p => p.Name)];
     }
 
+    /// <summary>
+    /// Patroni holds one connection to its PostgreSQL, dead after an immediate shutdown; through
+    /// a Unix socket psycopg2 learns so only on its second use (the first fails with "server
+    /// closed the connection unexpectedly" and leaves it open; the second marks it closed; the
+    /// third connects again). Were those uses the HA loop's, the second would land in Patroni's
+    /// Retry, which sleeps 0.1–0.9 s (utils.py): after the restored PostgreSQL's promotion, that
+    /// delayed the leader key by up to 0.9 s (measured here). Two GET / spend them now, where
+    /// nothing retries, while Patroni still takes PostgreSQL for running: its REST API queries
+    /// only then, and its next loop notices the shutdown.
+    /// </summary>
+    private async Task DiscardPatroniConnectionsAsync(IEnumerable<string> stopped, CancellationToken cancel)
+    {
+        var client = Patroni;
+        await Task.WhenAll(_members.Where(m => stopped.Contains(m.Name)).Select(async member =>
+        {
+            await client.QueryPostgresOnceAsync(member.RestPort, cancel);
+            await client.QueryPostgresOnceAsync(member.RestPort, cancel);
+        }));
+    }
+
     /// <summary>Whether the restored member's PostgreSQL runs: the one the agent started, or, once the pause has ended, one Patroni restarted.</summary>
     private static bool RestoredPostmasterRuns(LocalMember member) =>
         RunningPostmaster(member, member.RestorePidFile) is not null || RunningPostmaster(member) is not null;
@@ -276,15 +298,13 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// Follows the recovering member between cycles (<see cref="RestoreHandoverWatch"/>): wakes
-    /// its Patroni as soon as the postmaster has written its pid file and again the moment
-    /// PostgreSQL is promoted (a no-op PATCH: the pause as it is), and this agent once the watch
+    /// its Patroni the moment PostgreSQL is promoted (a no-op PATCH: the pause as it is), and this agent once the watch
     /// has ended, the moment Patroni shows the member leading (or PostgreSQL has stopped).
     /// </summary>
     private Task<bool> WatchHandover(LocalMember member, CancellationToken cancel)
     {
         var client = Patroni;
         var watch = new RestoreHandoverWatch(
-            () => PostmasterFiles.Status(member.PostmasterPidFile) is not null,
             () => PostmasterFiles.RunsAsPrimary(member.DataDirectory),
             () => RestoredPostmasterRuns(member),
             c => client.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, c),

@@ -2,19 +2,15 @@ namespace Tusk.Runtime.Local;
 
 /// <summary>
 /// Watches the member a restore in place recovers, between the agent's cycles, and closes the
-/// waits at its end (measured here: up to 0.9 s for the first, 0.05–0.1 s each for the others):
+/// waits at its end:
 /// <list type="number">
-/// <item>once the restored postmaster has written its pid file, Patroni sees a PostgreSQL running,
-/// and the watch wakes its loop once. That loop's first query uses the connection Patroni still
-/// holds to the server the restore stopped; it fails, and Patroni 3.0.2 sleeps 0.1–0.9 s in its
-/// retry before it connects again (Retry in utils.py). Only Patroni's own start closes that
-/// connection first, and here the agent starts PostgreSQL. Woken now, the loop spends that sleep
-/// while PostgreSQL recovers; woken only at the promotion, it spent it after (seen here: the
-/// leader key 0.2–0.7 s after "ready", against about 0.15 s for a loop that connects at once).</item>
 /// <item>every 10 ms it asks whether PostgreSQL has been promoted at the target; then it wakes the
 /// member's paused Patroni (any PATCH of its configuration runs Patroni's loop now, rather than
 /// up to loop_wait away), so the loop that takes the leader key starts at once; again every
-/// 250 ms until the member leads;</item>
+/// 250 ms until the member leads. Not before the promotion: a loop that finds PostgreSQL
+/// still starting up ("the database system is starting up") sleeps 0.1–0.9 s in Patroni
+/// 3.0.2's Retry (utils.py) before it asks again, and that sleep outlasted the promotion in
+/// half the restores measured here (the leader key up to 0.9 s after it).</item>
 /// <item>every 20 ms after the promotion it asks etcd whether the member leads as the agent's cycle
 /// sees it: the leader key names it and its member key says "running". Patroni writes the member
 /// key at the end of its loop, about 0.1 s after the leader key; a cycle woken by the key alone
@@ -25,12 +21,10 @@ namespace Tusk.Runtime.Local;
 /// stops). Whoever starts it wakes the agent once it has ended (not from inside: a cycle woken
 /// before the task completes would still see the watch running, and wait a whole tick).
 /// </summary>
-/// <param name="started">Whether the member's postmaster has written its pid file, where Patroni looks.</param>
 /// <param name="promoted">Whether the member's PostgreSQL runs as a primary (its own files tell).</param>
 /// <param name="running">Whether the member's PostgreSQL still runs.</param>
 /// <param name="leads">Whether the member leads, as Patroni's keys in etcd say.</param>
 public sealed class RestoreHandoverWatch(
-    Func<bool> started,
     Func<bool> promoted,
     Func<bool> running,
     Func<CancellationToken, Task> wakePatroni,
@@ -46,18 +40,11 @@ public sealed class RestoreHandoverWatch(
     {
         try
         {
-            var wokenAtStart = false;
             while (!promoted())
             {
                 if (!running())
                 {
                     return false;
-                }
-
-                if (!wokenAtStart && started())
-                {
-                    wokenAtStart = true;
-                    await wakePatroni(cancel);
                 }
 
                 await Task.Delay(PromotionPoll, clock, cancel);

@@ -51,6 +51,24 @@ public sealed class PatroniClient(HttpClient http, string restUser, string restP
         }
     }
 
+    /// <summary>
+    /// GET /: Patroni queries its PostgreSQL for the answer, once and without retrying, when it
+    /// takes PostgreSQL for running. Only that query matters here, not the answer.
+    /// </summary>
+    public async Task QueryPostgresOnceAsync(int port, CancellationToken cancel)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(Quick);
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}/", timeout.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // Patroni not answering has no connection to discard either.
+        }
+    }
+
     public Task<(bool Ok, string Message)> SwitchoverAsync(int port, string leader, string? candidate, CancellationToken cancel)
     {
         var body = new JsonObject { ["leader"] = leader };

@@ -5,9 +5,11 @@ using Tusk.Runtime.Local.Clients;
 namespace Tusk.Tests.Runtime.Local.Clients;
 
 /// <summary>
-/// The client's answer to Patroni's 409 on PATCH /config. The conflict comes from a race inside
-/// Patroni (its etcd cache a few milliseconds behind another member's write) that a test cannot
-/// bring about on demand, so a stand-in HTTP handler answers in Patroni's place.
+/// The client's answer to Patroni's 409 on PATCH /config, and the status query the agent sends
+/// only for its side effect. The conflict comes from a race inside Patroni (its etcd cache a few
+/// milliseconds behind another member's write) that a test cannot bring about on demand, so a
+/// stand-in HTTP handler answers in Patroni's place; the end-to-end restore tests run both
+/// against the real Patroni.
 /// </summary>
 public sealed class PatroniClientTests
 {
@@ -48,14 +50,38 @@ public sealed class PatroniClientTests
         Assert.Single(patroni.Requests);
     }
 
-    /// <summary>Answers each request with the next status in turn and keeps the bodies it was sent.</summary>
+    [Fact]
+    public async Task The_status_query_is_one_GET_of_the_root_whatever_a_stand_in_for_Patroni_answers()
+    {
+        var patroni = new StandIn(HttpStatusCode.ServiceUnavailable);
+        var client = new PatroniClient(new HttpClient(patroni), "rest", "secret");
+
+        await client.QueryPostgresOnceAsync(8008, CancellationToken.None);
+
+        Assert.Equal(["GET /"], patroni.Requests);
+    }
+
+    [Fact]
+    public async Task The_status_query_to_a_port_nothing_listens_on_returns_quietly()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // a port just freed: the connection is refused
+
+        var error = await Record.ExceptionAsync(() => new PatroniClient(new HttpClient(), "rest", "secret").QueryPostgresOnceAsync(port, CancellationToken.None));
+
+        Assert.Null(error);
+    }
+
+    /// <summary>Answers each request with the next status in turn and keeps the bodies it was sent (method and path for a request without one).</summary>
     private sealed class StandIn(params HttpStatusCode[] answers) : HttpMessageHandler
     {
         public List<string> Requests { get; } = [];
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Requests.Add(await request.Content!.ReadAsStringAsync(cancellationToken));
+            Requests.Add(request.Content is null ? $"{request.Method} {request.RequestUri!.AbsolutePath}" : await request.Content.ReadAsStringAsync(cancellationToken));
             return new HttpResponseMessage(answers[Requests.Count - 1]) { Content = new StringContent("{}") };
         }
     }
