@@ -184,7 +184,7 @@ public sealed partial class LocalCluster
             }
 
             await StopProcessesAsync(outcomes, immediately: true);
-            await Etcd.DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
+            await Etcd.DeletePrefixAsync(PatroniKey(""), cancel);
         }
 
         var now = _clock.GetUtcNow();
@@ -385,7 +385,7 @@ public sealed partial class LocalCluster
 
         try
         {
-            await Etcd.PutAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/status", $"{{\"optime\":0,\"tusk_wake\":\"{now.ToUnixTimeMilliseconds()}\"}}", cancel);
+            await Etcd.PutAsync(PatroniKey("status"), $"{{\"optime\":0,\"tusk_wake\":\"{now.ToUnixTimeMilliseconds()}\"}}", cancel);
         }
         catch (Exception e) when (Transient.Is(e, cancel))
         {

@@ -131,7 +131,7 @@ public sealed partial class LocalCluster
         var etcd = Etcd;
         foreach (var key in new[] { "leader", "sync", "failover", "status" })
         {
-            await etcd.DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/{key}", cancel);
+            await etcd.DeletePrefixAsync(PatroniKey(key), cancel);
         }
     }
 
@@ -327,7 +327,7 @@ public sealed partial class LocalCluster
 
         try
         {
-            var key = await Etcd.GetAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/members/{member.Name}", cancel);
+            var key = await Etcd.GetAsync(PatroniKey($"members/{member.Name}"), cancel);
             return key is not null && JsonNode.Parse(key)?["state"]?.GetValue<string>() == "running";
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException || Transient.Is(e, cancel))

@@ -70,7 +70,10 @@ public sealed partial class LocalCluster
 
     /// <summary>A restore (or a clone's first restore) is under way and has not failed.</summary>
     public bool Restoring => State.Restore is not null && State.LastRestore?.Phase != RestorePhases.Failed;
-    private string LeaderKey => $"{PatroniConfigBuilder.Namespace}{Plan.Scope}/leader";
+    private string LeaderKey => PatroniKey("leader");
+
+    /// <summary>The etcd key (or prefix, for an empty path) of this cluster's Patroni under <paramref name="path"/>.</summary>
+    private string PatroniKey(string path) => $"{PatroniConfigBuilder.Namespace}{Plan.Scope}/{path}";
     private static string CaFile(LocalMember member) => Path.Combine(member.TlsDirectory, "ca.crt");
     private PatroniClient Patroni => new(_http, PatroniConfigBuilder.RestUser, _secrets!.RestApi);
     private EtcdClient Etcd => new(_http, _etcd.ClientPort);
@@ -773,7 +776,7 @@ public sealed partial class LocalCluster
         {
             try
             {
-                await Etcd.DeletePrefixAsync($"{PatroniConfigBuilder.Namespace}{Plan.Scope}/", cancel);
+                await Etcd.DeletePrefixAsync(PatroniKey(""), cancel);
             }
             catch (Exception e) when (Transient.Is(e, cancel))
             {
