@@ -298,15 +298,13 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// Follows the recovering member between cycles (<see cref="RestoreHandoverWatch"/>): wakes
-    /// its Patroni once PostgreSQL accepts connections and again the moment it is promoted (a
-    /// no-op PATCH: the pause as it is), and this agent once the watch
+    /// its Patroni the moment PostgreSQL is promoted (a no-op PATCH: the pause as it is), and this agent once the watch
     /// has ended, the moment Patroni shows the member leading (or PostgreSQL has stopped).
     /// </summary>
     private Task<bool> WatchHandover(LocalMember member, CancellationToken cancel)
     {
         var client = Patroni;
         var watch = new RestoreHandoverWatch(
-            () => PostmasterFiles.Status(member.PostmasterPidFile) is "standby" or "ready", // PostgreSQL's words for accepting read-only and all connections
             () => PostmasterFiles.RunsAsPrimary(member.DataDirectory),
             () => RestoredPostmasterRuns(member),
             c => client.PatchConfigAsync(member.RestPort, new JsonObject { ["pause"] = true }, c),
