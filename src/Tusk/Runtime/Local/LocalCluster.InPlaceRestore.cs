@@ -298,8 +298,9 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// Follows the recovering member between cycles (<see cref="RestoreHandoverWatch"/>): wakes
-    /// its Patroni the moment PostgreSQL is promoted (a no-op PATCH: the pause as it is), and this agent once the watch
-    /// has ended, the moment Patroni shows the member leading (or PostgreSQL has stopped).
+    /// its Patroni the moment PostgreSQL is promoted (a no-op PATCH: the pause as it is), and
+    /// this agent once the watch has ended, the moment Patroni shows the member leading (or
+    /// PostgreSQL has stopped).
     /// </summary>
     private Task<bool> WatchHandover(LocalMember member, CancellationToken cancel)
     {
