@@ -121,9 +121,7 @@ public sealed partial class LocalCluster
     /// </summary>
     private async Task StopPostgresForRestoreAsync(List<string> outcomes, CancellationToken cancel)
     {
-        var stopped = await ShutDownImmediatelyAsync(_members.Select(m => (m, m.PostmasterPidFile)), cancel);
-        await DiscardPatroniConnectionsAsync(stopped, cancel);
-        foreach (var name in stopped)
+        foreach (var name in await ShutDownImmediatelyAsync(_members.Select(m => (m, m.PostmasterPidFile)), cancel))
         {
             outcomes.Add($"stopped PostgreSQL on {name}");
         }
@@ -240,12 +238,14 @@ public sealed partial class LocalCluster
     /// <summary>
     /// PostgreSQL's immediate shutdown (SIGQUIT) of each postmaster its pid file names that still
     /// runs, all signalled before any is waited for; one still running after 30 s is terminated.
-    /// Only for data that is discarded or set aside anyway. Returns the members whose postmaster stopped.
+    /// Only for data that is discarded or set aside anyway, while Patroni, paused, keeps running;
+    /// its connections to the stopped servers are spent before this returns. Returns the members
+    /// whose postmaster stopped.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> ShutDownImmediatelyAsync(IEnumerable<(LocalMember Member, string PidFile)> postmasters, CancellationToken cancel)
+    private async Task<IReadOnlyList<string>> ShutDownImmediatelyAsync(IEnumerable<(LocalMember Member, string PidFile)> postmasters, CancellationToken cancel)
     {
         var running = postmasters
-            .Select(p => (p.Member.Name, Pid: RunningPostmaster(p.Member, p.PidFile)))
+            .Select(p => (p.Member, Pid: RunningPostmaster(p.Member, p.PidFile)))
             .Where(p => p.Pid is not null)
             .ToList();
         foreach (var (_, pid) in running)
@@ -261,7 +261,8 @@ public sealed partial class LocalCluster
             }
         }
 
-        return [.. running.Select(p => p.Name)];
+        await DiscardPatroniConnectionsAsync(running.Select(p => p.Member), cancel);
+        return [.. running.Select(p => p.Member.Name)];
     }
 
     /// <summary>
@@ -274,10 +275,10 @@ public sealed partial class LocalCluster
     /// nothing retries, while Patroni still takes PostgreSQL for running: its REST API queries
     /// only then, and its next loop notices the shutdown.
     /// </summary>
-    private async Task DiscardPatroniConnectionsAsync(IEnumerable<string> stopped, CancellationToken cancel)
+    private async Task DiscardPatroniConnectionsAsync(IEnumerable<LocalMember> stopped, CancellationToken cancel)
     {
         var client = Patroni;
-        await Task.WhenAll(_members.Where(m => stopped.Contains(m.Name)).Select(async member =>
+        await Task.WhenAll(stopped.Select(async member =>
         {
             await client.QueryPostgresOnceAsync(member.RestPort, cancel);
             await client.QueryPostgresOnceAsync(member.RestPort, cancel);

@@ -51,9 +51,7 @@ public sealed partial class LocalCluster
 
         await StopPgBackRestAsync(restorer);
         DeleteIfExists(restorer.RestoreStagingDirectory);
-        var stopped = await ShutDownImmediatelyAsync([(restorer, restorer.RestorePidFile)], cancel);
-        await DiscardPatroniConnectionsAsync(stopped, cancel);
-        if (stopped.Count > 0)
+        if ((await ShutDownImmediatelyAsync([(restorer, restorer.RestorePidFile)], cancel)).Count > 0)
         {
             outcomes.Add($"stopped the restored PostgreSQL on {restorer.Name}");
         }
