@@ -46,17 +46,27 @@ public static class BackupBenchmark
         var config = await LeaderConfigAsync(install, "bk1");
         await FullBackupAsync(install, "bk1");
 
+        // Each run's wall time less the copy pgBackRest's own log reports: what each side spends
+        // besides the copy, whose time on this disk varies by more than the whole difference.
+        var bk1Members = Path.Combine(install.ClusterPath("bk1"), "members");
+        double BeyondCopy(double wall, string command, double? copy = null) =>
+            wall - (copy ?? PgBackRestSeconds(bk1Members, command) ?? throw new InvalidOperationException($"no \"{command} command end\" line in any db-{command}.log under {bk1Members}"));
+
         Console.Error.WriteLine("== full backup: tusk backup --wait against pgbackrest backup, alternated");
         var tuskBackup = new List<double>();
         var directBackup = new List<double>();
+        var tuskBackupBeyondCopy = new List<double>();
+        var directBackupBeyondCopy = new List<double>();
         for (var run = 0; run < runs; run++)
         {
             await SettleDiskAsync();
             tuskBackup.Add(await Measure.SecondsAsync(() => install.TuskAsync("backup", "bk1", "--wait", "--type", "full")));
-            Console.Error.WriteLine($"  tusk backup run {run + 1}/{runs}: {tuskBackup[^1]:0.000}");
+            tuskBackupBeyondCopy.Add(BeyondCopy(tuskBackup[^1], "backup"));
+            Console.Error.WriteLine($"  tusk backup run {run + 1}/{runs}: {tuskBackup[^1]:0.000} ({tuskBackupBeyondCopy[^1]:0.000} besides the copy)");
             await SettleDiskAsync();
             directBackup.Add(await Measure.SecondsAsync(() => Shell.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "pgbackrest", $"--config={config}", "--stanza=db", "--type=full", "backup"])));
-            Console.Error.WriteLine($"  pgbackrest backup run {run + 1}/{runs}: {directBackup[^1]:0.000}");
+            directBackupBeyondCopy.Add(BeyondCopy(directBackup[^1], "backup"));
+            Console.Error.WriteLine($"  pgbackrest backup run {run + 1}/{runs}: {directBackup[^1]:0.000} ({directBackupBeyondCopy[^1]:0.000} besides the copy)");
         }
 
         var label = (await BackupsAsync(install, "bk1")).Where(b => b.Type == "full").MaxBy(b => b.StoppedAt)!.Label;
@@ -67,19 +77,15 @@ public static class BackupBenchmark
         var directRestoreOnly = new List<double>();
         var directFetchRestore = new List<double>();
         var restorePhases = new List<Phases>();
-        // Each run's wall time less the copy pgBackRest's own log reports: what each side spends
-        // besides the copy, whose time on this disk varies by more than the whole difference.
         var tuskBeyondCopy = new List<double>();
         var directBeyondCopy = new List<double>();
         var directFetchBeyondCopy = new List<double>();
-        var bk1Members = Path.Combine(install.ClusterPath("bk1"), "members");
-        double BeyondCopy(double wall, double? copy) => wall - (copy ?? throw new InvalidOperationException($"no \"restore command end\" line in any db-restore.log under {bk1Members}"));
         Func<int, Task>[] sides =
         [
             async run =>
             {
                 tuskRestore.Add(await TimedRestoreAsync(install, "bk1", restorePhases, "--to-backup", label));
-                tuskBeyondCopy.Add(BeyondCopy(tuskRestore[^1], restorePhases[^1].PgBackRest));
+                tuskBeyondCopy.Add(BeyondCopy(tuskRestore[^1], "restore", restorePhases[^1].PgBackRest));
                 Console.Error.WriteLine($"  tusk restore run {run + 1}/{runs}: {tuskRestore[^1]:0.000} ({restorePhases[^1]})");
             },
             async run =>
@@ -87,14 +93,14 @@ public static class BackupBenchmark
                 var (restoreOnly, writable) = await DirectRestoreAsync(install, "bk1", config, label, port, fetchWalDirectly: false);
                 directRestoreOnly.Add(restoreOnly);
                 directRestore.Add(writable);
-                directBeyondCopy.Add(BeyondCopy(writable, PgBackRestRestoreSeconds(bk1Members)));
+                directBeyondCopy.Add(BeyondCopy(writable, "restore"));
                 Console.Error.WriteLine($"  pgbackrest restore run {run + 1}/{runs}: {restoreOnly:0.000} (writable after {writable:0.000})");
             },
             async run =>
             {
                 var (_, writable) = await DirectRestoreAsync(install, "bk1", config, label, port, fetchWalDirectly: true);
                 directFetchRestore.Add(writable);
-                directFetchBeyondCopy.Add(BeyondCopy(writable, PgBackRestRestoreSeconds(bk1Members)));
+                directFetchBeyondCopy.Add(BeyondCopy(writable, "restore"));
                 Console.Error.WriteLine($"  pgbackrest restore, WAL fetched directly, run {run + 1}/{runs}: writable after {writable:0.000}");
             },
         ];
@@ -128,7 +134,7 @@ public static class BackupBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"| restore of that backup, 1 instance: `tusk restore --to-backup --yes --wait` → Ready | ≤ 1.05× direct | {S(tuskRestore)} ({Median(tuskRestore) / Median(directRestore):0.00}×) | `pgbackrest restore --type=immediate --target-action=promote` into an empty directory + `pg_ctl start` until `pg_is_in_recovery()` is false: {S(directRestore)}; the pgBackRest restore alone: {S(directRestoreOnly)}. The same with Tusk's restore_command, which fetches this backup's few WAL segments directly (`--no-archive-async`): {S(directFetchRestore)} (Tusk {Median(tuskRestore) / Median(directFetchRestore):0.00}× that) |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| point-in-time restore, 3 instances: `tusk restore --to-time --yes --wait` → Ready on the new timeline, replicas rebuilt (checked: the row before the target is there, the one after is not) | ≤ 10 s | {pitr.Format("s")} | — |");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Besides the copy (each run's wall time less the copy pgBackRest's own log reports, which varies with the disk by more than the whole difference), 1 instance: Tusk {S(tuskBeyondCopy)}; the bare commands {S(directBeyondCopy)}; the same commands with Tusk's restore_command {S(directFetchBeyondCopy)}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Besides the copy (each run's wall time less the copy pgBackRest's own log reports, which varies with the disk by more than the whole difference): full backup: Tusk {S(tuskBackupBeyondCopy)}, the bare command {S(directBackupBeyondCopy)}. Restore, 1 instance: Tusk {S(tuskBeyondCopy)}; the bare commands {S(directBeyondCopy)}; the same commands with Tusk's restore_command {S(directFetchBeyondCopy)}.");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"Where Tusk's restore time goes (medians, from the CLI's clock and the cluster's `status.restore`): 1 instance {Phases.Medians(restorePhases)}; 3 instances {Phases.Medians(pitrPhases)}.");
         Console.WriteLine(report);
@@ -288,14 +294,15 @@ public static class BackupBenchmark
     }
 
     /// <summary>
-    /// How long the restore's own `pgbackrest restore` took, as its log says ("restore command
-    /// end: completed successfully (N ms)"): the part of Tusk's restore the baseline's
-    /// "pgBackRest restore alone" compares with. The newest such line of any member's log.
+    /// How long the newest `pgbackrest backup` or `pgbackrest restore` of a cluster took, as its
+    /// own log says ("backup command end: completed successfully (N ms)"): the copy, which the
+    /// "besides the copy" figures take out of each run's wall time. The newest such line of any
+    /// member's log; every member's configuration writes its logs under its own directory.
     /// </summary>
-    private static double? PgBackRestRestoreSeconds(string members) =>
-        Directory.EnumerateFiles(members, "db-restore.log", SearchOption.AllDirectories)
+    private static double? PgBackRestSeconds(string members, string command) =>
+        Directory.EnumerateFiles(members, $"db-{command}.log", SearchOption.AllDirectories)
             .OrderByDescending(File.GetLastWriteTimeUtc)
-            .Select(log => File.ReadLines(log).LastOrDefault(l => l.Contains("restore command end: completed successfully (", StringComparison.Ordinal)))
+            .Select(log => File.ReadLines(log).LastOrDefault(l => l.Contains($"{command} command end: completed successfully (", StringComparison.Ordinal)))
             .OfType<string>()
             .Select(line => double.Parse(line[(line.LastIndexOf('(') + 1)..line.LastIndexOf("ms)", StringComparison.Ordinal)], CultureInfo.InvariantCulture) / 1000)
             .Cast<double?>()
@@ -314,7 +321,7 @@ public static class BackupBenchmark
         }
 
         var members = Path.Combine(install.ClusterPath(cluster), "members");
-        phases.Add(new Phases((restore.StartedAt - from).TotalSeconds, (completedAt - restore.StartedAt).TotalSeconds, seconds - (completedAt - from).TotalSeconds, PgBackRestRestoreSeconds(members)));
+        phases.Add(new Phases((restore.StartedAt - from).TotalSeconds, (completedAt - restore.StartedAt).TotalSeconds, seconds - (completedAt - from).TotalSeconds, PgBackRestSeconds(members, "restore")));
 
         // The agent deletes the data it set aside in the background once the cluster is Ready;
         // untimed, but waited for, so the disk is quiet again for whatever is measured next.

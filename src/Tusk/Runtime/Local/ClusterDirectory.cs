@@ -23,6 +23,9 @@ public sealed class ClusterDirectory(string path)
 
     public string Backups => System.IO.Path.Combine(Path, "backups");
 
+    /// <summary>The script every member's Patroni is started through (<see cref="PatroniLauncher"/>).</summary>
+    public string PatroniLauncher => System.IO.Path.Combine(Path, Local.PatroniLauncher.FileName);
+
     /// <summary>Where a repository lives unless the spec gives it a path.</summary>
     public string Repo(string name) => System.IO.Path.Combine(Backups, name);
     public string Member(string name) => System.IO.Path.Combine(Members, name);

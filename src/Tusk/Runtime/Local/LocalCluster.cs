@@ -156,6 +156,8 @@ public sealed partial class LocalCluster
         }
 
         _account.Directory(Directory.Members, Modes.SharedDirectory);
+        // The agent's own file, which the service account reads and runs but cannot change.
+        SecretFile.WriteAllTextAtomicIfChanged(Directory.PatroniLauncher, PatroniLauncher.Script, Modes.PublicFile);
         _secrets = new SecretStore(Directory).Ensure(Plan.Users.Select(u => (u.Name, u.PasswordType == "ASCII" ? PasswordKind.Ascii : PasswordKind.AlphaNumeric)));
         using var ca = _certificateStore.LoadOrCreateCa();
 
@@ -200,7 +202,7 @@ public sealed partial class LocalCluster
             if (!_patroni.ContainsKey(member.Name))
             {
                 _patroni[member.Name] = new SupervisedProcess(
-                    new ProcessSpec(member.Name, "/usr/bin/patroni", [member.PatroniConfig], member.PatroniLog, member.PatroniPidFile, member.Directory),
+                    PatroniLauncher.Spec(member, Directory.PatroniLauncher),
                     _launcher,
                     _clock);
             }

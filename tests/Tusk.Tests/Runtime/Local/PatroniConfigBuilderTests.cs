@@ -2,7 +2,6 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using Tusk.Planning;
 using Tusk.Runtime.Local;
-using Tusk.Runtime.Local.Processes;
 using static Tusk.Tests.Runtime.Local.LocalPlans;
 
 namespace Tusk.Tests.Runtime.Local;
@@ -185,7 +184,7 @@ public class PatroniConfigBuilderTests
         var plan = Plan();
         foreach (var member in Members(plan))
         {
-            var spec = new ProcessSpec(member.Name, "/usr/bin/patroni", [member.PatroniConfig], member.PatroniLog, member.PatroniPidFile, member.Directory);
+            var spec = PatroniLauncher.Spec(member, "/state/clusters/default/pg/patroni-launcher.py");
             var passwords = new[] { Secrets.Superuser, Secrets.Replication, Secrets.Rewind, Secrets.RestApi }.Concat(Secrets.Users.Values);
 
             var commandLine = string.Join(' ', [spec.Executable, .. spec.Arguments]);
