@@ -55,5 +55,13 @@ public static class PatroniLauncher
 
     /// <summary>Patroni of <paramref name="member"/>, started through the script at <paramref name="launcher"/>; still identified by its configuration file, its last argument.</summary>
     public static ProcessSpec Spec(LocalMember member, string launcher) =>
-        new(member.Name, Python, [launcher, member.PatroniConfig], member.PatroniLog, member.PatroniPidFile, member.Directory);
+        new(member.Name, Python, Arguments(launcher, member.PatroniConfig), member.PatroniLog, member.PatroniPidFile, member.Directory);
+
+    /// <summary>
+    /// python3's arguments: isolated (-I), so the script's own directory is not searched for
+    /// modules before Debian's (a file there could not stand in for <c>socket</c> or
+    /// <c>patroni</c>), nor are PYTHON* variables or a user's site-packages read.
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(string launcher, params string[] patroniArguments) =>
+        ["-I", launcher, .. patroniArguments];
 }

@@ -43,7 +43,15 @@ public sealed class PatroniLauncherTests : IDisposable
     [Fact]
     public async Task The_launcher_runs_Patroni_with_its_arguments()
     {
-        Assert.Equal("patroni 3.0.2", await PythonAsync(Launcher, "--version"));
+        Assert.Equal("patroni 3.0.2", await PythonAsync([.. PatroniLauncher.Arguments(Launcher, "--version")]));
+    }
+
+    [Fact]
+    public async Task A_module_beside_the_launcher_does_not_stand_in_for_Patroni()
+    {
+        File.WriteAllText(Path.Combine(_directory, "patroni.py"), "raise SystemExit('the stand-in was imported')\n");
+
+        Assert.Equal("patroni 3.0.2", await PythonAsync([.. PatroniLauncher.Arguments(Launcher, "--version")]));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
