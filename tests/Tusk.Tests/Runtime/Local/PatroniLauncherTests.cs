@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tusk.Runtime.Local;
 
 namespace Tusk.Tests.Runtime.Local;
@@ -56,19 +55,6 @@ public sealed class PatroniLauncherTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static async Task<string> PythonAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo(PatroniLauncher.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"python3 exited with {process.ExitCode}: {error}");
-        return (await output).Trim();
-    }
+    private static async Task<string> PythonAsync(params string[] arguments) =>
+        (await ToolRunner.RunAsync(PatroniLauncher.Python, arguments)).Trim();
 }
